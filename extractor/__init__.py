@@ -1,0 +1,3 @@
+"""extractor: review Chinese government information-disclosure annual reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,86 @@
+"""Ingest: bytes of any supported kind -> one normalised text, decided by content, not extension."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from extractor.errors import ReportError
+from extractor.ingest.text import decode, normalise
+
+Format = Literal["text", "html", "docx", "pdf"]
+
+_HTML_SNIFF = re.compile(rb"<\s*(!doctype\s+html|html|body|table|div|p|meta|head)[\s>/]", re.I)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    path: str
+    format: Format
+    text: str
+    sha256: str
+    encoding: str | None = None
+
+
+def sniff(data: bytes) -> Format:
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "text"  # rejected below with a specific reason
+    probe = data[:8192]
+    if b"\x00" in probe[:200] and (probe.startswith((b"\xff\xfe", b"\xfe\xff")) or probe.count(0) > 50):
+        try:
+            probe = data[:16384].decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return "text"
+    return "html" if _HTML_SNIFF.search(probe) else "text"
+
+
+def load_bytes(data: bytes, path: str) -> Ingested:
+    if not data.strip():
+        raise ReportError("empty file", path)
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReportError("legacy Word/Excel (.doc/.xls) binary is not supported; save it as .docx", path)
+    kind = sniff(data)
+    encoding: str | None = None
+    if kind == "pdf":
+        from extractor.ingest.pdf import pdf_to_text
+
+        text = pdf_to_text(data, path)
+    elif kind == "docx":
+        from extractor.ingest.docx import docx_to_text
+
+        try:
+            text = docx_to_text(data)
+        except Exception as exc:  # zip/xml errors of every kind: the file is not a Word document
+            raise ReportError(f"not a readable .docx ({type(exc).__name__})", path) from None
+    else:
+        text, encoding = decode(data, path)
+        if kind == "html":
+            from extractor.ingest.html import html_to_text
+
+            text = html_to_text(text)
+    text = normalise(text)
+    if not text.strip():
+        raise ReportError("no text in file", path)
+    return Ingested(path=path, format=kind, text=text, sha256=digest, encoding=encoding)
+
+
+def load(path: str | Path) -> Ingested:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReportError("no such file", str(path)) from None
+    except IsADirectoryError:
+        raise ReportError("is a directory, not a file", str(path)) from None
+    except OSError as exc:
+        raise ReportError(f"cannot read file ({exc.strerror})", str(path)) from None
+    return load_bytes(data, str(path))

@@ -1,0 +1,30 @@
+"""PDF text layer in reading order (pdfplumber).
+
+Real reports often have borderless or merged-row tables on which ruling-line detection fails,
+so the text layer is the primary reading; the table reader anchors on labels, not on lines.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pdfplumber
+
+from extractor.errors import ReportError
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def pdf_to_text(data: bytes, path: str) -> str:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text(x_tolerance=1.5, y_tolerance=3) or "" for page in pdf.pages]
+    except ReportError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        raise ReportError(f"unreadable PDF ({type(exc).__name__})", path) from None
+    text = "\n".join(pages)
+    if sum(1 for ch in text if not ch.isspace()) < 20:
+        raise ReportError("PDF has no text layer (scanned); OCR is not supported", path)
+    return text

@@ -1,0 +1,86 @@
+"""Typed records that flow one way through the pipeline: ingest -> sections -> tables -> review."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+Number = Annotated[
+    int | Decimal,
+    PlainSerializer(lambda v: float(v) if isinstance(v, Decimal) else v, when_used="json"),
+]
+
+CellKind = Literal["number", "zero", "blank", "not_applicable", "text"]
+
+
+class Span(BaseModel):
+    """Where something was read: character offsets into ``ParsedReport.text`` and a 1-based line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int
+    end: int
+    line: int
+
+
+class Cell(BaseModel):
+    key: str
+    table: str
+    row_label: str
+    col_label: str
+    value: Number | None
+    kind: CellKind
+    raw: str
+    unit: str | None = None
+    name: str | None = Field(default=None, description="a named key for a legacy row, from the template")
+    source: Span | None = None
+
+
+class Section(BaseModel):
+    key: str
+    title: str
+    heading: Span
+    start: int = Field(description="offset where the section's body starts")
+    end: int = Field(description="offset where the section ends (next section or end of text)")
+
+
+class Problem(BaseModel):
+    """Something the reader could not do; never silently turned into a value."""
+
+    code: str
+    message: str
+    table: str | None = None
+    keys: list[str] = Field(default_factory=list)
+    source: Span | None = None
+
+
+class DocumentInfo(BaseModel):
+    path: str
+    sha256: str
+    format: Literal["text", "html", "docx", "pdf"]
+    encoding: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    template: str | None = None
+    title: str | None = None
+    report_date: str | None = Field(default=None, description="ISO date the report was issued")
+    doc_number: str | None = None
+    spans: dict[str, Span] = Field(default_factory=dict, description="where each metadata field was read")
+
+
+class ParsedReport(BaseModel):
+    document: DocumentInfo
+    sections: list[Section] = Field(default_factory=list)
+    cells: list[Cell] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    text: str = Field(default="", exclude=True, repr=False)
+
+    def cell_map(self) -> dict[str, Cell]:
+        out = {c.key: c for c in self.cells}
+        out.update({c.name: c for c in self.cells if c.name})
+        return out
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)

@@ -1,0 +1,54 @@
+"""The parts of a report: headings found by the template's section patterns, in order."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.models import Section, Span
+from extractor.templates import SectionSpec
+
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分[、：:]?|\d+[、.．])\s*")
+_HEADING_MAX = 32
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    out = []
+    pos = 0
+    for no, line in enumerate(text.split("\n"), start=1):
+        out.append((pos, pos + len(line), no))
+        pos += len(line) + 1
+    return out
+
+
+def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:
+    """One section per spec, the first heading that matches after the previous one found."""
+    patterns = [(s, re.compile(s.match)) for s in specs]
+    found: list[tuple[SectionSpec, int, int, int, int]] = []  # spec, heading start/end, line, body start
+    taken: set[str] = set()
+    for start, end, line_no in _lines(text):
+        line = text[start:end]
+        stripped = line.strip()
+        if not stripped or len(stripped) > _HEADING_MAX + 8:
+            continue
+        numbered = _NUMBERING.match(stripped)
+        title = stripped[numbered.end():] if numbered else stripped
+        title = re.sub(r"\s+", "", title).rstrip("。：:")
+        if not title or len(title) > _HEADING_MAX:
+            continue
+        for spec, pattern in patterns:
+            if spec.key in taken or not pattern.search(title):
+                continue
+            lead = len(line) - len(line.lstrip())
+            found.append((spec, start + lead, start + lead + len(stripped), line_no, end + 1))
+            taken.add(spec.key)
+            break
+    found.sort(key=lambda f: f[1])
+    sections = []
+    for i, (spec, h_start, h_end, line_no, body) in enumerate(found):
+        stop = found[i + 1][1] if i + 1 < len(found) else len(text)
+        sections.append(Section(
+            key=spec.key, title=text[h_start:h_end],
+            heading=Span(start=h_start, end=h_end, line=line_no),
+            start=min(body, stop), end=stop,
+        ))
+    return sections

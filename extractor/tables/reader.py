@@ -1,0 +1,160 @@
+"""Label-anchored reader: template rows found by their labels, in order, then their values read.
+
+Consecutive label tokens are joined into one label run (labels broken over lines or split over
+cells read as one), and every row's values are the run of value tokens right after its label.
+Nothing is read by fixed position, so irregular grids, merged cells and PDF lines read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.models import Cell, Problem, Span
+from extractor.tables.tokens import Token, parse_value, tokenize
+from extractor.templates import ColumnSpec, RowSpec, TableSpec, cell_key
+
+_WS = re.compile(r"\s+")
+_UNIT = re.compile(r"[（(](?:单位[:：])?\s*(万元|元|亿元)\s*[）)]")
+
+
+@dataclass
+class Item:
+    """A label run (joined label tokens) or a single value/empty token."""
+
+    kind: str  # "label" | "value" | "empty"
+    text: str
+    tokens: list[Token] = field(default_factory=list)
+
+
+def _items(tokens: list[Token]) -> list[Item]:
+    items: list[Item] = []
+    for tok in tokens:
+        if tok.kind == "label" and items and items[-1].kind == "label":
+            items[-1].text += _WS.sub("", tok.text)
+            items[-1].tokens.append(tok)
+        else:
+            items.append(Item(tok.kind, _WS.sub("", tok.text), [tok]))
+    return items
+
+
+def _values_after(items: list[Item], idx: int) -> list[Item]:
+    out: list[Item] = []
+    for item in items[idx:]:
+        if item.kind == "label":
+            break
+        out.append(item)
+    return out
+
+
+def _fit(values: list[Item], n: int) -> list[Item] | None:
+    """Exactly n cells from a run of values, or None when the run cannot be placed unambiguously."""
+    vals = list(values)
+    while len(vals) > n and vals[0].kind == "empty":
+        vals.pop(0)
+    while len(vals) > n and vals[-1].kind == "empty":
+        vals.pop()
+    if len(vals) == n:
+        return vals
+    filled = [v for v in vals if v.kind == "value"]
+    if len(filled) == n:
+        return filled
+    return None
+
+
+def _span(tokens: list[Token]) -> Span:
+    return Span(start=tokens[0].start, end=tokens[-1].end, line=tokens[0].line)
+
+
+def _unit_for(col: ColumnSpec, context: str) -> str | None:
+    if col.unit and col.unit != "auto":
+        return col.unit
+    if col.unit == "auto":
+        m = _UNIT.search(context)
+        return m.group(1) if m else None
+    return None
+
+
+class TableReader:
+    def __init__(self, spec: TableSpec, text: str) -> None:
+        self.spec = spec
+        self.text = text
+        self.rows = spec.rows()
+        self.patterns = [r.pattern() for r, _ in self.rows]
+
+    def _is_row_label(self, items: list[Item], idx: int, need: int) -> bool:
+        return sum(1 for v in _values_after(items, idx + 1) if v.kind != "label") >= need
+
+    def read(self, start: int, end: int) -> tuple[list[Cell], list[Problem]]:
+        items = _items(tokenize(self.text, start, end))
+        cells: list[Cell] = []
+        problems: list[Problem] = []
+        cursor = 0
+        # For each label run, the template rows it could be the label of (computed once).
+        matches: dict[int, list[int]] = {}
+        for i, item in enumerate(items):
+            if item.kind == "label":
+                matches[i] = [r for r, p in enumerate(self.patterns) if p is not None and p.search(item.text)]
+        for r_idx, (row, cols) in enumerate(self.rows):
+            n = len(cols)
+            need = max(1, n // 2)
+            found: int | None = None
+            values: list[Item] = []
+            if self.patterns[r_idx] is None:
+                # An unlabelled data row: the first run of at least n value cells holding a number.
+                i = cursor
+                while i < len(items):
+                    run = _values_after(items, i) if items[i].kind != "label" else []
+                    if len(run) >= n and any(v.kind == "value" for v in run):
+                        found, values = i - 1, run
+                        break
+                    i += max(1, len(run))
+            else:
+                for i in range(cursor, len(items)):
+                    rows_here = matches.get(i)
+                    if not rows_here or not self._is_row_label(items, i, need):
+                        continue
+                    if r_idx in rows_here:
+                        found, values = i, _values_after(items, i + 1)
+                        break
+                    if min(rows_here) > r_idx:
+                        break  # a later row's label: this row is absent, do not skip past it
+            keys = [cell_key(self.spec.id, row.key, c.key) for c in cols]
+            if found is None:
+                problems.append(Problem(
+                    code="row_missing",
+                    message=f"{self._name()}: row “{row.label or row.key}” not found",
+                    table=self.spec.id, keys=keys,
+                ))
+                continue
+            fitted = _fit(values, n)
+            label_item = items[found] if found >= 0 else None
+            if fitted is None:
+                toks = [t for v in values for t in v.tokens] or (label_item.tokens if label_item else [])
+                problems.append(Problem(
+                    code="row_values",
+                    message=(f"{self._name()}: row “{row.label or row.key}” has "
+                             f"{sum(1 for v in values if v.kind == 'value')} values where {n} are expected; "
+                             "cells left unread"),
+                    table=self.spec.id, keys=keys, source=_span(toks) if toks else None,
+                ))
+                cursor = (found if found >= 0 else 0) + 1 + len(values)
+                continue
+            context = label_item.text if label_item else ""
+            if label_item is not None and found > 0:
+                context = "".join(it.text for it in items[max(0, found - 4):found]) + context
+            for col, key, item in zip(cols, keys, fitted, strict=True):
+                raw = item.tokens[0].text if item.kind == "value" else ""
+                value, kind = parse_value(raw, col.decimal)
+                cells.append(Cell(
+                    key=key, table=self.spec.id,
+                    row_label=" ".join(x for x in (row.group, row.label) if x) or self.spec.title,
+                    col_label=" ".join(x for x in (col.group, col.label) if x),
+                    value=value, kind=kind, raw=raw,  # type: ignore[arg-type]
+                    unit=_unit_for(col, context), source=_span(item.tokens),
+                ))
+            cursor = (found if found >= 0 else 0) + 1 + len(values)
+        return cells, problems
+
+    def _name(self) -> str:
+        return f"“{self.spec.title}”"

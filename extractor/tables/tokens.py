@@ -1,0 +1,97 @@
+"""Split a text range into cell tokens with offsets.
+
+A line may hold one cell (copied text), several tab-separated cells (Word), or a label followed by
+space-separated numbers (a PDF text layer); all become the same tokens. A lone tab is an explicit
+empty cell; a truly empty line only separates rows and yields nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+TokenKind = Literal["label", "value", "empty"]
+
+_NUM = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?"
+_NA = r"[/／\\—–\-－─]{1,3}"
+VALUE_RE = re.compile(rf"^(?:{_NUM}|{_NA}|无)$")
+_TRAILING = re.compile(rf"^(.*?\S)((?:\s+(?:{_NUM}|{_NA}))+)\s*$")
+_ALL_VALUES = re.compile(rf"^(?:{_NUM}|{_NA})(?:\s+(?:{_NUM}|{_NA}))+$")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    kind: TokenKind
+    start: int
+    end: int
+    line: int
+
+
+def _piece_tokens(piece: str, offset: int, line: int, out: list[Token]) -> None:
+    stripped = piece.strip()
+    lead = len(piece) - len(piece.lstrip())
+    if not stripped:
+        return
+    start = offset + lead
+    if VALUE_RE.match(stripped):
+        out.append(Token(stripped, "value", start, start + len(stripped), line))
+        return
+    if _ALL_VALUES.match(stripped):
+        for m in _WORD.finditer(stripped):
+            out.append(Token(m.group(), "value", start + m.start(), start + m.end(), line))
+        return
+    m = _TRAILING.match(stripped)
+    if m:
+        label = m.group(1)
+        out.append(Token(label, "label", start, start + len(label), line))
+        base = start + m.start(2)
+        for w in _WORD.finditer(m.group(2)):
+            out.append(Token(w.group(), "value", base + w.start(), base + w.end(), line))
+        return
+    out.append(Token(stripped, "label", start, start + len(stripped), line))
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    end = len(text) if end is None else end
+    tokens: list[Token] = []
+    pos = start
+    line_no = text.count("\n", 0, start) + 1
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        line = text[pos:stop]
+        if "\t" in line:
+            pieces = line.split("\t")
+            offset = pos
+            for idx, piece in enumerate(pieces):
+                if idx == 0 and not piece.strip():
+                    offset += len(piece) + 1
+                    continue  # the text before a leading tab is not a cell
+                if not piece.strip():
+                    tokens.append(Token("", "empty", offset, offset, line_no))
+                else:
+                    _piece_tokens(piece, offset, line_no, tokens)
+                offset += len(piece) + 1
+        elif line.strip():
+            _piece_tokens(line, pos, line_no, tokens)
+        pos = stop + 1
+        line_no += 1
+    return tokens
+
+
+def parse_value(raw: str, decimal: bool = False) -> tuple[int | Decimal | None, str]:
+    """(value, kind) of a value token; kind is number, zero, blank, not_applicable or text."""
+    s = raw.strip().replace(",", "")
+    if not s:
+        return None, "blank"
+    if VALUE_RE.match(s) and not re.match(r"^[-+]?\d", s):
+        return None, "not_applicable"
+    try:
+        value: int | Decimal = Decimal(s) if (decimal or "." in s) else int(s)
+    except (ValueError, InvalidOperation):
+        return None, "text"
+    return value, ("zero" if value == 0 else "number")

@@ -1,0 +1,139 @@
+"""Templates as data: load ``schemas/*.yaml`` into typed specs and detect which one a report uses."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from extractor.config import schemas_dir
+from extractor.errors import TemplateError
+
+
+class ColumnSpec(BaseModel):
+    key: str
+    label: str
+    group: str | None = None
+    unit: str | None = None
+    decimal: bool = False
+
+
+class RowSpec(BaseModel):
+    key: str
+    label: str
+    group: str | None = None
+    match: str | None = None
+    columns: list[ColumnSpec] | None = Field(default=None, description="overrides the block's columns")
+
+    def pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.match) if self.match else None
+
+
+class BlockSpec(BaseModel):
+    caption: str = ""
+    columns: list[ColumnSpec]
+    rows: list[RowSpec]
+
+
+class TableSpec(BaseModel):
+    id: str
+    section: str
+    title: str
+    blocks: list[BlockSpec]
+
+    def rows(self) -> list[tuple[RowSpec, list[ColumnSpec]]]:
+        return [(r, r.columns or b.columns) for b in self.blocks for r in b.rows]
+
+    def keys(self) -> list[str]:
+        return [cell_key(self.id, r.key, c.key) for r, cols in self.rows() for c in cols]
+
+
+class SectionSpec(BaseModel):
+    key: str
+    number: str = ""
+    title: str
+    match: str
+
+
+class DetectSpec(BaseModel):
+    signals: list[str]
+    excludes: list[str] = Field(default_factory=list)
+
+
+class IdentitySpec(BaseModel):
+    id: str
+    text: str
+    each: dict[str, Any] | None = None
+    left: str | list[str]
+    right: list[str]
+
+
+class LegacyIndicator(BaseModel):
+    """A named key for a legacy row, found by its label (with parents) and position among its siblings."""
+
+    key: str
+    match: str
+
+
+class LegacySpec(BaseModel):
+    header_end: str = "统计数"
+    units: list[str]
+    named: list[LegacyIndicator] = Field(default_factory=list)
+
+
+class TemplateSpec(BaseModel):
+    id: str
+    name: str
+    years: dict[str, int] = Field(default_factory=dict)
+    detect: DetectSpec
+    sections: list[SectionSpec]
+    tables: list[TableSpec] = Field(default_factory=list)
+    identities: list[IdentitySpec] = Field(default_factory=list)
+    legacy: LegacySpec | None = None
+
+    def table(self, table_id: str) -> TableSpec | None:
+        return next((t for t in self.tables if t.id == table_id), None)
+
+
+def cell_key(table: str, row: str, col: str) -> str:
+    return ".".join(p for p in (table, row, col) if p)
+
+
+def _load(path: Path) -> TemplateSpec:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = TemplateSpec.model_validate(data)
+        for table in spec.tables:
+            for row, _ in table.rows():
+                row.pattern()
+        for section in spec.sections:
+            re.compile(section.match)
+    except (yaml.YAMLError, ValidationError, re.error) as exc:
+        raise TemplateError(f"{path}: invalid template: {exc}") from exc
+    return spec
+
+
+@cache
+def load_templates(directory: str | None = None) -> dict[str, TemplateSpec]:
+    folder = Path(directory) if directory else schemas_dir()
+    specs = [_load(p) for p in sorted(folder.glob("*.yaml"))]
+    if not specs:
+        raise TemplateError(f"no templates (*.yaml) found in {folder}")
+    return {s.id: s for s in specs}
+
+
+def detect_template(text: str, templates: dict[str, TemplateSpec] | None = None) -> TemplateSpec | None:
+    """The template whose signal phrases occur most; None when none occurs (not such a report)."""
+    templates = templates or load_templates()
+    compact = re.sub(r"\s+", "", text)
+    best: tuple[int, TemplateSpec] | None = None
+    for spec in templates.values():
+        score = sum(1 for s in spec.detect.signals if s in compact)
+        score -= 2 * sum(1 for s in spec.detect.excludes if s in compact)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, spec)
+    return best[1] if best else None
