@@ -12,16 +12,17 @@ from docx.text.paragraph import Paragraph
 from extractor.ingest.flatten import TableWriter
 
 
-def _table_text(table: Table, seen: set[int]) -> str:
+def _table_text(table: Table, seen: dict[int, object]) -> str:
     writer = TableWriter()
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
             # python-docx repeats a merged cell in every grid slot it covers; write it once.
+            # The element is kept in `seen` so its id cannot be reused by another proxy.
             tc_id = id(cell._tc)
             if tc_id in seen:
                 continue
-            seen.add(tc_id)
+            seen[tc_id] = cell._tc
             parts = [p.text for p in cell.paragraphs]
             parts += [_table_text(t, seen) for t in cell.tables]
             cells.append("\n".join(parts))
@@ -36,5 +37,5 @@ def docx_to_text(data: bytes) -> str:
         if isinstance(block, Paragraph):
             out.append(block.text + "\n")
         elif isinstance(block, Table):
-            out.append(_table_text(block, set()))
+            out.append(_table_text(block, {}))
     return "".join(out)

@@ -15,6 +15,7 @@ from extractor.tables.tokens import Token, parse_value, tokenize
 from extractor.templates import ColumnSpec, RowSpec, TableSpec, cell_key
 
 _WS = re.compile(r"\s+")
+_PREFIX = 5  # shortest start of a label accepted as that label
 _UNIT = re.compile(r"[（(](?:单位[:：])?\s*(万元|元|亿元)\s*[）)]")
 
 
@@ -81,6 +82,29 @@ class TableReader:
         self.text = text
         self.rows = spec.rows()
         self.patterns = [r.pattern() for r, _ in self.rows]
+        self.labels = [_WS.sub("", r.label) for r, _ in self.rows]
+        groups = {_WS.sub("", r.group) for r, _ in self.rows if r.group}
+        self._groups = re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))) if groups else None
+
+    def _matches(self, r_idx: int, text: str) -> bool:
+        if self._matches_one(r_idx, text):
+            return True
+        # A group label (（四）无法提供) centred in its merged cell can land inside a wrapped row label.
+        bare = self._groups.sub("", text) if self._groups else text
+        return bare != text and self._matches_one(r_idx, bare)
+
+    def _matches_one(self, r_idx: int, text: str) -> bool:
+        """The row's pattern, or the run ending in the start of its official label (a label that a
+        PDF line wrapped after its first characters: “4.保护第三” for “4.保护第三方合法权益”)."""
+        pattern = self.patterns[r_idx]
+        if pattern is None:
+            return False
+        if pattern.search(text):
+            return True
+        label = self.labels[r_idx]
+        if len(label) <= _PREFIX or label[:_PREFIX] not in text:
+            return False
+        return any(text.endswith(label[:k]) for k in range(len(label) - 1, _PREFIX - 1, -1))
 
     def _is_row_label(self, items: list[Item], idx: int, need: int) -> bool:
         return sum(1 for v in _values_after(items, idx + 1) if v.kind != "label") >= need
@@ -94,7 +118,7 @@ class TableReader:
         matches: dict[int, list[int]] = {}
         for i, item in enumerate(items):
             if item.kind == "label":
-                matches[i] = [r for r, p in enumerate(self.patterns) if p is not None and p.search(item.text)]
+                matches[i] = [r for r in range(len(self.rows)) if self._matches(r, item.text)]
         for r_idx, (row, cols) in enumerate(self.rows):
             n = len(cols)
             need = max(1, n // 2)
