@@ -85,7 +85,7 @@ def html_to_text(markup: str) -> str:
     title = soup.title.get_text(strip=True) if soup.title else ""
     walker.walk(root)
     text = "".join(walker.parts)
-    body = "\n".join(line.rstrip() for line in text.split("\n"))
+    body = "\n".join(line.rstrip(" ") for line in text.split("\n"))
     if title and title not in body[:500]:
         body = title + "\n" + body
     return re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n"

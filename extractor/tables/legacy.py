@@ -29,7 +29,8 @@ def _level(label: str, previous: int) -> int:
 
 def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell], list[Problem]]:
     tokens = tokenize(text, start)
-    header = next((i for i, t in enumerate(tokens) if t.kind == "label" and t.text.replace(" ", "") == spec.header_end), None)
+    header = next((i for i, t in enumerate(tokens)
+                   if t.kind == "label" and re.sub(r"\s+", "", t.text).endswith(spec.header_end)), None)
     if header is None:
         return [], [Problem(code="table_missing", message=f"statistical sheet header “{spec.header_end}” not found", table="legacy")]
     units = set(spec.units)
@@ -70,6 +71,8 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
                 continue
             if unit_seen:
                 emit(None)  # a row whose value cell is missing: keep the row, value unread
+            elif label and any(p.match(tok.text) for _, p in _LEVELS):
+                emit(None)  # the label so far was a heading row with no unit and no value
             m = unit_tail.match(tok.text)
             if m and not unit_seen:
                 label.append(Token(m.group(1), "label", tok.start, tok.start + len(m.group(1)), tok.line))

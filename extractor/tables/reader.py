@@ -67,11 +67,11 @@ def _span(tokens: list[Token]) -> Span:
     return Span(start=tokens[0].start, end=tokens[-1].end, line=tokens[0].line)
 
 
-def _unit_for(col: ColumnSpec, context: str) -> str | None:
+def _unit_for(col: ColumnSpec, context: str, raw: str) -> str | None:
     if col.unit and col.unit != "auto":
         return col.unit
     if col.unit == "auto":
-        m = _UNIT.search(context)
+        m = re.search(r"(万元|亿元|元)$", raw) or _UNIT.search(context)
         return m.group(1) if m else None
     return None
 
@@ -175,7 +175,7 @@ class TableReader:
                     row_label=" ".join(x for x in (row.group, row.label) if x) or self.spec.title,
                     col_label=" ".join(x for x in (col.group, col.label) if x),
                     value=value, kind=kind, raw=raw,  # type: ignore[arg-type]
-                    unit=_unit_for(col, context), source=_span(item.tokens),
+                    unit=_unit_for(col, context, raw), source=_span(item.tokens),
                 ))
             cursor = (found if found >= 0 else 0) + 1 + len(values)
         return cells, problems

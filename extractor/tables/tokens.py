@@ -16,9 +16,11 @@ TokenKind = Literal["label", "value", "empty"]
 
 _NUM = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?"
 _NA = r"[/／\\—–\-－─]{1,3}"
-VALUE_RE = re.compile(rf"^(?:{_NUM}|{_NA}|无)$")
-_TRAILING = re.compile(rf"^(.*?\S)((?:\s+(?:{_NUM}|{_NA}))+)\s*$")
-_ALL_VALUES = re.compile(rf"^(?:{_NUM}|{_NA})(?:\s+(?:{_NUM}|{_NA}))+$")
+MONEY_UNIT = r"(?:万元|亿元|元)"
+_VAL = rf"(?:(?:{_NUM}){MONEY_UNIT}?|{_NA})"
+VALUE_RE = re.compile(rf"^(?:{_VAL}|无)$")
+_TRAILING = re.compile(rf"^(.*?\S)((?:\s+{_VAL})+)\s*$")
+_ALL_VALUES = re.compile(rf"^{_VAL}(?:\s+{_VAL})+$")
 _WORD = re.compile(r"\S+")
 
 
@@ -85,7 +87,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def parse_value(raw: str, decimal: bool = False) -> tuple[int | Decimal | None, str]:
     """(value, kind) of a value token; kind is number, zero, blank, not_applicable or text."""
-    s = raw.strip().replace(",", "")
+    s = re.sub(rf"{MONEY_UNIT}$", "", raw.strip().replace(",", ""))
     if not s:
         return None, "blank"
     if VALUE_RE.match(s) and not re.match(r"^[-+]?\d", s):
