@@ -60,7 +60,7 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
         table_cells, table_problems = reader.read(start, end)
         if not table_cells and section is None:
             table_problems = [Problem(code="table_missing", message=f"table “{table.title}” not found",
-                                      table=table.id, keys=table.keys())]
+                                      table=table.id, keys=table.cell_keys())]
         cells += table_cells
         problems += table_problems
         if table_cells and table_cells[-1].source is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,7 +40,7 @@ class SynthReport(BaseModel):
     def all_values(self) -> dict[str, Value]:
         if not self.fill_zero:
             return dict(self.values)
-        keys = [k for t in self.spec().tables for k in t.keys()]
+        keys = [k for t in self.spec().tables for k in t.cell_keys()]
         return {k: self.values.get(k, 0) for k in keys}
 
     def heading_title(self) -> str:
@@ -276,7 +277,7 @@ def render_pdf(report: SynthReport) -> bytes:
     return buf.getvalue()
 
 
-RENDERERS = {"txt": render_text, "html": render_html, "docx": render_docx, "pdf": render_pdf}
+RENDERERS: dict[str, Callable[[SynthReport], str | bytes]] = {"txt": render_text, "html": render_html, "docx": render_docx, "pdf": render_pdf}
 
 
 def load_synth(path: str) -> SynthReport:
@@ -296,7 +297,7 @@ def write(report: SynthReport, stem: str, formats: list[str]) -> list[str]:
                 fh.write(out)
         else:
             with open(target, "w", encoding="utf-8") as fh:
-                fh.write(out)
+                fh.write(str(out))
         written.append(target)
     return written
 

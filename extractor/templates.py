@@ -48,7 +48,7 @@ class TableSpec(BaseModel):
     def rows(self) -> list[tuple[RowSpec, list[ColumnSpec]]]:
         return [(r, r.columns or b.columns) for b in self.blocks for r in b.rows]
 
-    def keys(self) -> list[str]:
+    def cell_keys(self) -> list[str]:
         return [cell_key(self.id, r.key, c.key) for r, cols in self.rows() for c in cols]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from extractor.models import Cell, Problem, Span
 from extractor.tables.tokens import Token, parse_value, tokenize
-from extractor.templates import ColumnSpec, RowSpec, TableSpec, cell_key
+from extractor.templates import ColumnSpec, TableSpec, cell_key
 
 _WS = re.compile(r"\s+")
 _PREFIX = 5  # shortest start of a label accepted as that label

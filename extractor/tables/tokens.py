@@ -43,8 +43,8 @@ def _piece_tokens(piece: str, offset: int, line: int, out: list[Token]) -> None:
         out.append(Token(stripped, "value", start, start + len(stripped), line))
         return
     if _ALL_VALUES.match(stripped):
-        for m in _WORD.finditer(stripped):
-            out.append(Token(m.group(), "value", start + m.start(), start + m.end(), line))
+        for w in _WORD.finditer(stripped):
+            out.append(Token(w.group(), "value", start + w.start(), start + w.end(), line))
         return
     m = _TRAILING.match(stripped)
     if m:
