@@ -120,9 +120,9 @@ def _load(path: Path) -> TemplateSpec:
 @cache
 def load_templates(directory: str | None = None) -> dict[str, TemplateSpec]:
     folder = Path(directory) if directory else schemas_dir()
-    specs = [_load(p) for p in sorted(folder.glob("*.yaml"))]
+    specs = [_load(p) for p in sorted((folder / "templates").glob("*.yaml"))]
     if not specs:
-        raise TemplateError(f"no templates (*.yaml) found in {folder}")
+        raise TemplateError(f"no templates (*.yaml) found in {folder / 'templates'}")
     return {s.id: s for s in specs}
 
 

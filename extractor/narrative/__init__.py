@@ -1,0 +1,1 @@
+"""Narrative: numeric and qualitative claims the text makes, grounded to character offsets."""

@@ -1,0 +1,58 @@
+"""The metric vocabulary (schemas/metrics.yaml) and how a metric resolves to cells per template."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import cache
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from extractor.config import schemas_dir
+from extractor.errors import TemplateError
+
+
+class Metric(BaseModel):
+    id: str
+    text: str
+    patterns: list[str]
+    units: list[str]
+    cells: dict[str, list[str]] = Field(default_factory=dict)
+    alternates: dict[str, list[list[str]]] = Field(default_factory=dict)
+
+    def compiled(self) -> list[re.Pattern[str]]:
+        return _compile(tuple(self.patterns))
+
+
+@cache
+def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
+@cache
+def load_metrics() -> tuple[Metric, ...]:
+    path = schemas_dir() / "metrics.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        metrics = tuple(Metric.model_validate(m) for m in data["metrics"])
+        for m in metrics:
+            m.compiled()
+    except (OSError, yaml.YAMLError, ValidationError, KeyError, re.error) as exc:
+        raise TemplateError(f"{path}: invalid metric vocabulary: {exc}") from exc
+    return metrics
+
+
+def metric(metric_id: str) -> Metric | None:
+    return next((m for m in load_metrics() if m.id == metric_id), None)
+
+
+def expand(patterns: list[str], keys: list[str]) -> list[str]:
+    """Wildcard cell patterns (t3.withheld.*.total) -> the keys present in this template's cells."""
+    out: list[str] = []
+    for p in patterns:
+        if "*" in p:
+            out += [k for k in keys if fnmatch.fnmatchcase(k, p)]
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,263 @@
+"""The rules backend: numeric and qualitative claims and the narrative fields, without a model.
+
+A claim's subject is read from its own clause (the text between the previous comma and the
+number), so “新收36件，其中予以公开14件” gives two claims with two subjects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extractor.models import ParsedReport
+from extractor.narrative.metrics import expand, load_metrics
+from extractor.narrative.quantity import find_quantities
+from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
+
+_SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
+_CLAUSE_BREAK = re.compile(r"[，,：:、（）()]")
+_CHANGE = re.compile(r"(同比|较上年|比上年|较去年|比去年|增加|减少|增长|下降|提高|降低|上升)[了约近达]?$")
+_FILLER = re.compile(r"^(?:\d{4}年度?|全年|本年度?|今年|其中|共计?|合计|总计|另有?|此外|并|均|已|分别为?|[\s“”\"]+)+")
+_CUMULATIVE = re.compile(r"累计|历年|以来")
+_ARTICLE = re.compile(r"第[\d一二三四五六七八九十百]+[条款项]?(?:至|到|、|-|—|－)$")
+
+QUALITATIVE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("all_on_time", re.compile(r"(均|全部|所有|一律).{0,16}(按时|按期|在法定期限内|法定时限内|按规定时限|规定时限内|规定期限内).{0,8}(办结|答复|回复|办理)")),
+    ("no_requests", re.compile(r"(未|没有)(收到|受理|发生|接到).{0,12}(申请|依申请)")),
+    ("no_review", re.compile(r"(?:未|没有|无(?!法))(?:发生|收到|出现|产生|涉及)?[^。；，]{0,16}行政复议")),
+    ("no_suit", re.compile(r"(?:未|没有|无(?!法))(?:发生|收到|出现|产生|涉及)?[^。；，]{0,16}(?:行政诉讼|诉讼)")),
+    ("no_fees", re.compile(r"(?:未|没有|不|无)(?:收取|收)[^。；]{0,14}费|(?:收费|收取)[^。；]{0,30}(?:均为|为)\s*0(?![\d.])")),
+    ("nothing_withheld", re.compile(r"(均|全部)予以公开|无不予公开")),
+]
+QUALITATIVE_CELLS: dict[str, dict[str, list[str]]] = {
+    "no_requests": {"gov2021": ["t3.new.total"], "gov2019": ["t3.new.total"], "legacy": ["legacy.requests.received"]},
+    "no_review": {"gov2021": ["t4.review.total"], "gov2019": ["t4.review.total"], "legacy": ["legacy.review.total"]},
+    "no_suit": {"gov2021": ["t4.suit_direct.total", "t4.suit_after_review.total"],
+                "gov2019": ["t4.suit_direct.total", "t4.suit_after_review.total"], "legacy": ["legacy.suit.total"]},
+    "all_on_time": {"legacy": ["legacy.requests.late"]},
+    "no_fees": {"gov2021": ["t2.admin_fees.amount"], "legacy": ["legacy.fees.amount"]},
+    "nothing_withheld": {"gov2021": ["t3.withheld.*.total"], "gov2019": ["t3.withheld.*.total"],
+                         "legacy": ["legacy.answers.refused"]},
+}
+TABLE_SECTIONS = {"proactive", "requests", "review_litigation"}
+
+
+def narrative_spans(report: ParsedReport) -> list[tuple[str | None, int, int]]:
+    """The parts of the text that are prose: everything but the tables."""
+    text = report.text
+    limit = len(text)
+    legacy = [c.source.start for c in report.cells if c.table == "legacy" and c.source]
+    if legacy:
+        first = min(legacy)
+        sheet = max(text.rfind("统计表", 0, first), text.rfind("统计指标", 0, first))
+        limit = text.rfind("\n", 0, sheet) + 1 if sheet >= 0 else first
+    has_tables = any(c.table != "legacy" for c in report.cells) or report.document.template != "legacy"
+    spans: list[tuple[str | None, int, int]] = []
+    sections = sorted(report.sections, key=lambda s: s.start)
+    cursor = 0
+    head_end = sections[0].heading.start if sections else limit
+    if head_end > 0:
+        spans.append((None, 0, min(head_end, limit)))
+    for s in sections:
+        if has_tables and report.document.template != "legacy" and s.key in TABLE_SECTIONS:
+            continue
+        start, end = max(s.start, cursor), min(s.end, limit)
+        if start < end:
+            spans.append((s.key, start, end))
+    return spans
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for m in _SENTENCE.finditer(text, start, end):
+        if m.group().strip():
+            yield m.start(), m.end()
+
+
+def _assign(context: str, unit: str, tail: str, template: str) -> tuple[str, list[str]] | None:
+    cleaned = _FILLER.sub("", context)
+    metrics = load_metrics()
+    for candidate in (cleaned, cleaned + "＃" + tail):
+        for m in metrics:
+            if unit not in m.units:
+                continue
+            if any(p.search(candidate) for p in m.compiled()):
+                return m.id, m.cells.get(template, [])
+    return None
+
+
+def _family_fix(metric_id: str, sentence_before: str) -> str | None:
+    """“废止1件”, “现行有效15件” take their subject from the sentence: 规章 or 规范性文件."""
+    if metric_id not in ("normative_docs.repealed", "normative_docs.in_force"):
+        return metric_id
+    last_rules = sentence_before.rfind("规章")
+    last_docs = sentence_before.rfind("规范性文件")
+    if last_docs < 0 and last_rules < 0:
+        return None
+    return metric_id if last_docs > last_rules else None
+
+
+def extract_claims(report: ParsedReport) -> list[Claim]:
+    text = report.text
+    template = report.document.template or ""
+    keys = [c.key for c in report.cells] + [c.name for c in report.cells if c.name]
+    claims: list[Claim] = []
+    for section, start, end in narrative_spans(report):
+        for s_start, s_end in _sentences(text, start, end):
+            sentence = text[s_start:s_end]
+            for q in find_quantities(sentence):
+                before = sentence[:q.start]
+                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+                c_start = breaks[-1] if breaks else 0
+                context = before[c_start:]
+                if _CHANGE.search(context.strip()) or _ARTICLE.search(before) or before.count("《") > before.count("》"):
+                    continue  # a change, an article reference (第9至12条) or inside a title
+                after = sentence[q.end:]
+                stop = _CLAUSE_BREAK.search(after)
+                tail = after[:stop.start()] if stop else after
+                assigned = _assign(context, q.unit, tail, template)
+                if assigned is None:
+                    continue
+                metric_id: str | None = assigned[0]
+                metric_id = _family_fix(assigned[0], before)
+                if metric_id is None:
+                    continue
+                cell_patterns = next((m.cells.get(template, []) for m in load_metrics() if m.id == metric_id), [])
+                qualifier = q.qualifier or ("累计" if _CUMULATIVE.search(context) else None)
+                lead = len(sentence[c_start:]) - len(sentence[c_start:].lstrip())
+                quote_start = s_start + c_start + lead
+                quote_end = s_start + q.end
+                claims.append(Claim(
+                    metric=metric_id, value=q.as_number(), unit=q.unit, qualifier=qualifier,
+                    low=q.low, high=q.high, quote=text[quote_start:quote_end], start=quote_start, end=quote_end,
+                    cells=expand(cell_patterns, keys), section=section,
+                ))
+            for assertion, pattern in QUALITATIVE_PATTERNS:
+                m = pattern.search(sentence)
+                if not m:
+                    continue
+                cells = QUALITATIVE_CELLS.get(assertion, {}).get(template, [])
+                claims.append(Claim(
+                    metric=assertion, kind="qualitative", quote=m.group(), start=s_start + m.start(),
+                    end=s_start + m.end(), cells=expand(cells, keys), section=section,
+                ))
+    return claims
+
+
+# --- narrative fields -------------------------------------------------------------------------
+
+_CHANNELS = [
+    ("website", r"[\u4e00-\u9fff“”\"]{0,10}(?:政府)?(?:门户)?网站|[\u4e00-\u9fff]{0,6}信息网"),
+    ("wechat", r"[“\"]?[\u4e00-\u9fff]{0,8}[”\"]?微信公众号|政务微信|微信"),
+    ("weibo", r"政务微博|微博"),
+    ("app", r"[\u4e00-\u9fff]{0,6}(?:APP|App|客户端)"),
+    ("gazette", r"政府公报|公报"),
+    ("bulletin_board", r"[\u4e00-\u9fff]{0,4}(?:公开栏|公告栏|公示栏|宣传栏|电子屏|村务公开栏)"),
+    ("service_window", r"[\u4e00-\u9fff]{0,6}(?:服务大厅|服务中心|专用窗口|窗口|查阅点|查阅场所)"),
+    ("hotline", r"[\u4e00-\u9fff]{0,4}(?:热线|咨询电话|监督电话)"),
+    ("press", r"新闻发布会|新闻媒体|报刊|广播|电视"),
+    ("new_media", r"政务新媒体|新媒体|抖音|视频号"),
+]
+_ITEM = re.compile(r"(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）]|\d+[.、．])")
+_PROBLEM_HEAD = re.compile(r"(存在的?(主要)?问题|不足|问题)[:：。]?")
+_IMPROVE_HEAD = re.compile(r"(改进|整改|措施|下一步|今后|打算|计划)")
+
+
+def _grounded(text: str, start: int, end: int) -> dict[str, object]:
+    return {"quote": text[start:end], "start": start, "end": end}
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    body = text[start:end]
+    marks = [m.start() for m in _ITEM.finditer(body)]
+    if not marks:
+        return [(s, e) for s, e in _sentences(text, start, end)]
+    out = []
+    for i, m in enumerate(marks):
+        stop = marks[i + 1] if i + 1 < len(marks) else len(body)
+        seg = body[m:stop].rstrip("；;。，,\n ")
+        if len(seg) > 2:
+            out.append((start + m, start + m + len(seg)))
+    return out
+
+
+def _summary(quote: str) -> str:
+    s = _ITEM.sub("", quote, count=1).strip("：:，,。；; \n")
+    first = re.split(r"[。；;]", s)[0]
+    return first[:60]
+
+
+def extract_narrative(report: ParsedReport) -> Narrative:
+    text = report.text
+    narrative = Narrative()
+    overview = report.section("overview") or report.section("organization")
+    org = Organization()
+    for key in ("overview", "organization"):
+        sec = report.section(key)
+        if sec is None:
+            continue
+        body = text[sec.start:sec.end]
+        m = re.search(r"[^。；\n]*领导小组[^。；\n]*", body)
+        if m:
+            org.leading_group = True
+            org.quotes.append(Grounded(**_grounded(text, sec.start + m.start(), sec.start + m.end())))  # type: ignore[arg-type]
+            head = re.search(r"(?:以|由)([\u4e00-\u9fff]{2,10}?)(?:为|任)组长", m.group()) or re.search(
+                r"([\u4e00-\u9fff]{2,8}?)(?:任|为)组长", m.group())
+            if head:
+                org.head_title = head.group(1)
+        office = re.search(r"(?:由|设在|下设在?)([\u4e00-\u9fff]{2,14}?(?:办公室|办|科|中心|处))", body)
+        if office and org.office is None:
+            org.office = office.group(1)
+        if re.search(r"专职(人员|工作人员)|专人负责", body):
+            org.staffing = "dedicated"
+        elif re.search(r"兼职", body):
+            org.staffing = "part_time"
+    if overview is not None or org.leading_group:
+        narrative.organization = org
+
+    seen: set[str] = set()
+    for section, start, end in narrative_spans(report):
+        body = text[start:end]
+        for kind, pattern in _CHANNELS:
+            for m in re.finditer(pattern, body):
+                name = m.group().strip("“”\"通过依托在和及、")
+                if not name or name in seen or any(name in s or s in name for s in seen if kind != "other"):
+                    continue
+                seen.add(name)
+                narrative.channels.append(Channel(name=name, kind=kind, **_grounded(text, start + m.start(), start + m.end())))  # type: ignore[arg-type]
+
+    problems = report.section("problems")
+    if problems is not None:
+        body = text[problems.start:problems.end]
+        split = _IMPROVE_HEAD.search(body)
+        p_end = problems.start + split.start() if split and split.start() > 0 else problems.end
+        i_start = p_end if split and split.start() > 0 else problems.end
+        for s, e in _items(text, problems.start, p_end):
+            q = text[s:e].strip()
+            if len(q) < 4 or _PROBLEM_HEAD.fullmatch(q):
+                continue
+            narrative.problems.append(Item(summary=_summary(text[s:e]), **_grounded(text, s, e)))  # type: ignore[arg-type]
+        for s, e in _items(text, i_start, problems.end):
+            if e - s < 4 or _IMPROVE_HEAD.fullmatch(text[s:e].strip("（）()一二三四五六七八九十：:、 \n")):
+                continue
+            narrative.improvements.append(Improvement(summary=_summary(text[s:e]), **_grounded(text, s, e)))  # type: ignore[arg-type]
+        _link(narrative)
+    return narrative
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _link(narrative: Narrative) -> None:
+    """Which problem each improvement answers: the problem sharing most word pairs with it."""
+    probs = [_bigrams(p.quote) - _COMMON for p in narrative.problems]
+    for imp in narrative.improvements:
+        grams = _bigrams(imp.quote) - _COMMON
+        scores = [(len(grams & p), i) for i, p in enumerate(probs)]
+        best = max(scores, default=(0, -1))
+        if best[0] >= 2:
+            imp.answers = [best[1]]
+
+
+_COMMON = {"信息", "公开", "政府", "工作", "进一", "一步", "加强", "提高", "不够", "有待", "开展", "公开工", "政务", "务公"}
