@@ -215,7 +215,7 @@ def extract_narrative(report: ParsedReport) -> Narrative:
         narrative.organization = org
 
     seen: set[str] = set()
-    for section, start, end in narrative_spans(report):
+    for _section, start, end in narrative_spans(report):
         body = text[start:end]
         for kind, pattern in _CHANNELS:
             for m in re.finditer(pattern, body):

@@ -1,0 +1,66 @@
+"""Reconciliation: every rule run on every report, each with an outcome, failures as findings."""
+
+from __future__ import annotations
+
+from extractor.models import ParsedReport
+from extractor.narrative.schema import Claim
+from extractor.reconcile import claims as claim_rules
+from extractor.reconcile import dates, form, identities, narrative, privacy
+from extractor.reconcile.findings import RULES, SEVERITY_ORDER, Check, Finding
+
+
+def _status(checked: int, failed: int, insufficient: int) -> str:
+    if failed:
+        return "fail"
+    if checked:
+        return "pass"
+    return "insufficient_data" if insufficient else "not_applicable"
+
+
+def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding], list[Check]]:
+    findings: list[Finding] = []
+    checks: list[Check] = []
+
+    outcomes = identities.evaluate(report)
+    found = identities.findings(report, outcomes)
+    findings += found
+    n_pass = sum(o.status == "pass" for o in outcomes)
+    n_fail = sum(o.status == "fail" for o in outcomes)
+    n_ins = sum(o.status == "insufficient_data" for o in outcomes)
+    checks.append(Check(rule="identity.table", title="", status=_status(n_pass + n_fail, n_fail, n_ins),  # type: ignore[arg-type]
+                        checked=n_pass + n_fail, failed=n_fail,
+                        detail=f"{n_ins} 处因单元格空白或未读而未核对" if n_ins else None))
+
+    claim_outcomes = claim_rules.check_claims(report, claims)
+    for kind, rule in (("numeric", "claim.numeric"), ("qualitative", "claim.qualitative")):
+        mine = [o for o in claim_outcomes if o.claim.kind == kind]
+        failed = [o for o in mine if o.status == "fail"]
+        checked = [o for o in mine if o.status in ("pass", "fail")]
+        ins = [o for o in mine if o.status == "insufficient_data"]
+        findings += claim_rules.merge(failed)
+        checks.append(Check(rule=rule, title="", status=_status(len(checked), len(failed), len(ins)),  # type: ignore[arg-type]
+                            checked=len(checked), failed=len(failed),
+                            detail=f"{len(mine) - len(checked)} 项表述在本模板中无对应单元格或数据不全" if len(mine) > len(checked) else None))
+
+    arithmetic, n_sums, n_pct = narrative.check(report)
+    findings += arithmetic
+    for rule, n in (("narrative.arithmetic", n_sums), ("narrative.percentage", n_pct)):
+        failed = sum(f.rule == rule for f in arithmetic)
+        checks.append(Check(rule=rule, title="", status=_status(n, failed, 0), checked=n, failed=failed))  # type: ignore[arg-type]
+
+    for module in (dates, form):
+        f, c = module.check(report)
+        findings += f
+        checks += c
+
+    leaks, n = privacy.check(report)
+    findings += leaks
+    checks.append(Check(rule="privacy.personal_data", title="", status="fail" if leaks else "pass",
+                        checked=1, failed=len(leaks), detail=None))
+
+    for c in checks:
+        c.title = RULES[c.rule].title
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], list(RULES).index(f.rule)))
+    for i, f in enumerate(findings, start=1):
+        f.id = f"F{i}"
+    return findings, checks

@@ -1,0 +1,79 @@
+"""Findings and check outcomes: what a reviewer reads, each with evidence checkable in seconds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from extractor.models import Cell, Number
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["pass", "fail", "not_applicable", "insufficient_data"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class Evidence(BaseModel):
+    kind: Literal["quote", "cell"]
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+    line: int | None = None
+    key: str | None = None
+    label: str | None = None
+    value: Number | None = None
+    raw: str | None = None
+
+    @classmethod
+    def of_cell(cls, cell: Cell) -> Evidence:
+        label = " / ".join(x for x in (cell.row_label, cell.col_label) if x)
+        return cls(kind="cell", key=cell.key, label=label, value=cell.value, raw=cell.raw,
+                   line=cell.source.line if cell.source else None,
+                   start=cell.source.start if cell.source else None, end=cell.source.end if cell.source else None)
+
+    @classmethod
+    def of_quote(cls, text: str, start: int, end: int) -> Evidence:
+        return cls(kind="quote", quote=text[start:end], start=start, end=end, line=text.count("\n", 0, start) + 1)
+
+
+class Finding(BaseModel):
+    id: str = ""
+    rule: str
+    severity: Severity
+    message: str
+    expected: str | Number | None = None
+    found: str | Number | None = None
+    tolerance: str | None = None
+    effects: list[str] = Field(default_factory=list, description="every check this one cause breaks")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Check(BaseModel):
+    rule: str
+    title: str
+    status: Status
+    checked: int = 0
+    failed: int = 0
+    detail: str | None = None
+
+
+class RuleInfo(BaseModel):
+    id: str
+    title: str
+    severity: Severity
+
+
+RULES: dict[str, RuleInfo] = {r.id: r for r in [
+    RuleInfo(id="identity.table", title="表格勾稽关系成立", severity="error"),
+    RuleInfo(id="claim.numeric", title="正文数字与表格一致", severity="error"),
+    RuleInfo(id="claim.qualitative", title="正文定性表述与表格一致", severity="error"),
+    RuleInfo(id="narrative.arithmetic", title="正文总数与分项相符", severity="error"),
+    RuleInfo(id="narrative.percentage", title="正文百分比与计数相符", severity="error"),
+    RuleInfo(id="date.year", title="标题、正文、表格所述年度一致", severity="error"),
+    RuleInfo(id="date.issued", title="成文日期不早于报告期结束", severity="error"),
+    RuleInfo(id="date.period", title="报告期为完整年度", severity="warning"),
+    RuleInfo(id="form.sections", title="报告六部分齐全", severity="warning"),
+    RuleInfo(id="form.tables", title="表格齐全、可读", severity="warning"),
+    RuleInfo(id="form.problems", title="第五部分（问题及改进）有实质内容", severity="warning"),
+    RuleInfo(id="privacy.personal_data", title="正文未泄露申请人个人信息", severity="error"),
+]}
