@@ -17,6 +17,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class MemoFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    json = "json"
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
 class ParseFormat(StrEnum):
     json = "json"
     table = "table"
@@ -67,3 +80,37 @@ def parse(
             print_table(report, out)
     raise typer.Exit(code)
 
+
+
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="the report to review (.txt, .html, .docx, .pdf)")],
+    fmt: Annotated[MemoFormat, typer.Option("--format", "-f", help="memo format")] = MemoFormat.md,
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="write the memo here (required for docx)")] = None,
+    severity: Annotated[Severity, typer.Option(help="lowest severity to list")] = Severity.info,
+) -> None:
+    """Review one report: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
+    from extractor.memo import RENDERERS
+    from extractor.review import review_file
+
+    try:
+        result = review_file(file)
+    except ReportError as exc:
+        _fail(exc.line())
+        raise typer.Exit(2) from None
+    except TemplateError as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
+    memo = RENDERERS[fmt.value](result, severity.value)
+    if isinstance(memo, bytes):
+        target = out or file.with_suffix(".review.docx")
+        target.write_bytes(memo)
+        err.print(f"wrote {target}")
+    elif out is not None:
+        out.write_text(memo, encoding="utf-8")
+        err.print(f"wrote {out}")
+    else:
+        sys.stdout.write(memo if memo.endswith("\n") else memo + "\n")
+    counts = result.counts()
+    err.print(f"{file}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+    raise typer.Exit(1 if counts["error"] else 0)

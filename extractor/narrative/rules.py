@@ -145,21 +145,23 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
 
 # --- narrative fields -------------------------------------------------------------------------
 
-_CHANNELS = [
-    ("website", r"[\u4e00-\u9fff“”\"]{0,10}(?:政府)?(?:门户)?网站|[\u4e00-\u9fff]{0,6}信息网"),
-    ("wechat", r"[“\"]?[\u4e00-\u9fff]{0,8}[”\"]?微信公众号|政务微信|微信"),
+_CHANNEL_WORDS = [
+    ("wechat", r"微信公众号|公众号|政务微信|微信"),
     ("weibo", r"政务微博|微博"),
-    ("app", r"[\u4e00-\u9fff]{0,6}(?:APP|App|客户端)"),
+    ("app", r"APP|App|客户端|小程序"),
+    ("new_media", r"政务新媒体|新媒体|抖音号?|视频号|头条号"),
     ("gazette", r"政府公报|公报"),
-    ("bulletin_board", r"[\u4e00-\u9fff]{0,4}(?:公开栏|公告栏|公示栏|宣传栏|电子屏|村务公开栏)"),
-    ("service_window", r"[\u4e00-\u9fff]{0,6}(?:服务大厅|服务中心|专用窗口|窗口|查阅点|查阅场所)"),
-    ("hotline", r"[\u4e00-\u9fff]{0,4}(?:热线|咨询电话|监督电话)"),
-    ("press", r"新闻发布会|新闻媒体|报刊|广播|电视"),
-    ("new_media", r"政务新媒体|新媒体|抖音|视频号"),
+    ("website", r"政府门户网站|门户网站|政府网站|政务网站|政务服务网|网站|信息网"),
+    ("bulletin_board", r"村务公开栏|公开栏|公告栏|公示栏|宣传栏|电子显示屏|电子屏"),
+    ("service_window", r"政务服务中心|便民服务大厅|服务大厅|便民服务中心|专用窗口|服务窗口|查阅点|查阅场所|阅览室"),
+    ("hotline", r"服务热线|热线|咨询电话|监督电话"),
+    ("press", r"新闻发布会|新闻媒体|报刊|报纸|广播|电视"),
 ]
+_CHANNEL_RE = re.compile("|".join(f"(?P<{kind}>{words})" for kind, words in _CHANNEL_WORDS))
+_NAMED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]\s*$")
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）]|\d+[.、．])")
 _PROBLEM_HEAD = re.compile(r"(存在的?(主要)?问题|不足|问题)[:：。]?")
-_IMPROVE_HEAD = re.compile(r"(改进|整改|措施|下一步|今后|打算|计划)")
+_IMPROVE_HEAD = re.compile(r"(改进|整改|措施|下一步|今后|打算|计划|针对.{0,8}问题|将进一步)")
 
 
 def _grounded(text: str, start: int, end: int) -> dict[str, object]:
@@ -214,29 +216,40 @@ def extract_narrative(report: ParsedReport) -> Narrative:
     if overview is not None or org.leading_group:
         narrative.organization = org
 
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for _section, start, end in narrative_spans(report):
         body = text[start:end]
-        for kind, pattern in _CHANNELS:
-            for m in re.finditer(pattern, body):
-                name = m.group().strip("“”\"通过依托在和及、")
-                if not name or name in seen or any(name in s or s in name for s in seen if kind != "other"):
-                    continue
-                seen.add(name)
-                narrative.channels.append(Channel(name=name, kind=kind, **_grounded(text, start + m.start(), start + m.end())))  # type: ignore[arg-type]
+        for m in _CHANNEL_RE.finditer(body):
+            kind = m.lastgroup or "other"
+            named = _NAMED.search(body[max(0, m.start() - 18):m.start()])
+            c_start = m.start() - (len(named.group()) if named else 0)
+            name = body[c_start:m.end()].replace(" ", "")
+            generic = (kind, "")
+            if named:
+                seen.discard(generic)
+                narrative.channels = [c for c in narrative.channels if not (c.kind == kind and c.name == m.group())]
+            elif any(k == kind for k, _ in seen):
+                continue
+            key = (kind, name if named else "")
+            if key in seen:
+                continue
+            seen.add(key)
+            narrative.channels.append(Channel(name=name, kind=kind, **_grounded(text, start + c_start, start + m.end())))  # type: ignore[arg-type]
 
     problems = report.section("problems")
-    if problems is not None:
-        body = text[problems.start:problems.end]
+    prose = {key: (s, e) for key, s, e in narrative_spans(report) if key}
+    if problems is not None and "problems" in prose:
+        p_start, p_stop = prose["problems"]
+        body = text[p_start:p_stop]
         split = _IMPROVE_HEAD.search(body)
-        p_end = problems.start + split.start() if split and split.start() > 0 else problems.end
-        i_start = p_end if split and split.start() > 0 else problems.end
-        for s, e in _items(text, problems.start, p_end):
+        p_end = p_start + split.start() if split and split.start() > 0 else p_stop
+        i_start = p_end if split and split.start() > 0 else p_stop
+        for s, e in _items(text, p_start, p_end):
             q = text[s:e].strip()
-            if len(q) < 4 or _PROBLEM_HEAD.fullmatch(q):
+            if len(q) < 4 or _PROBLEM_HEAD.fullmatch(_summary(q)):
                 continue
             narrative.problems.append(Item(summary=_summary(text[s:e]), **_grounded(text, s, e)))  # type: ignore[arg-type]
-        for s, e in _items(text, i_start, problems.end):
+        for s, e in _items(text, i_start, p_stop):
             if e - s < 4 or _IMPROVE_HEAD.fullmatch(text[s:e].strip("（）()一二三四五六七八九十：:、 \n")):
                 continue
             narrative.improvements.append(Improvement(summary=_summary(text[s:e]), **_grounded(text, s, e)))  # type: ignore[arg-type]
