@@ -107,10 +107,11 @@ def review(
         target.write_bytes(memo)
         err.print(f"wrote {target}")
     elif out is not None:
-        out.write_text(memo, encoding="utf-8")
+        out.write_text(str(memo), encoding="utf-8")
         err.print(f"wrote {out}")
     else:
-        sys.stdout.write(memo if memo.endswith("\n") else memo + "\n")
+        text = str(memo)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     counts = result.counts()
     err.print(f"{file}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
     raise typer.Exit(1 if counts["error"] else 0)

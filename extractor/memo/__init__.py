@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ STATUS_MARK = {"pass": "✓", "fail": "✗", "not_applicable": "–", "insuffici
 
 _env = Environment(
     loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 )
 _env.filters["add1"] = lambda i: i + 1
 
@@ -119,8 +120,8 @@ def render_docx(review: Review, severity: str = "info") -> bytes:
         if f.found is not None or f.expected is not None:
             doc.add_paragraph(f"报告所填/所述：{f.found if f.found is not None else '—'}；应为：{f.expected if f.expected is not None else '—'}"
                               + (f"；容差：{f.tolerance}" if f.tolerance else ""), style="List Bullet")
-        for e in f.effects:
-            doc.add_paragraph(f"影响：{e}", style="List Bullet")
+        for effect in f.effects:
+            doc.add_paragraph(f"影响：{effect}", style="List Bullet")
         for e in f.evidence:
             line = (f"原文第 {e.line} 行（字符 {e.start}–{e.end}）：“{e.quote}”" if e.kind == "quote"
                     else f"表格 {e.key}（{e.label}）= {e.value if e.value is not None else '空白'}")
@@ -137,4 +138,4 @@ def render_docx(review: Review, severity: str = "info") -> bytes:
     return buf.getvalue()
 
 
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "docx": render_docx}
+RENDERERS: dict[str, Callable[[Review, str], str | bytes]] = {"md": render_markdown, "html": render_html, "json": render_json, "docx": render_docx}

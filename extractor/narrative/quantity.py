@@ -100,14 +100,11 @@ def parse_quantity(m: re.Match[str]) -> Quantity | None:
         value *= _BIG_UNITS[mult]
     pre, post, tail = m.group("pre"), m.group("post"), m.group("tail")
     qualifier = None
-    low, high = value, value
+    low: Decimal = value
+    high: Decimal | None = value
     if post or pre in ("超过", "超", "逾") or tail == "以上":
         qualifier = post or tail or pre
-        step = _step(value)
-        low = value
-        high = value + step if post else None
-        if pre in ("超过", "超", "逾") and not post:
-            low = value
+        high = value + _step(value) if post else None
     elif pre in ("近", "将近"):
         qualifier = pre
         low, high = value * Decimal("0.8"), value

@@ -224,16 +224,15 @@ def extract_narrative(report: ParsedReport) -> Narrative:
             named = _NAMED.search(body[max(0, m.start() - 18):m.start()])
             c_start = m.start() - (len(named.group()) if named else 0)
             name = body[c_start:m.end()].replace(" ", "")
-            generic = (kind, "")
             if named:
-                seen.discard(generic)
+                seen.discard((kind, ""))
                 narrative.channels = [c for c in narrative.channels if not (c.kind == kind and c.name == m.group())]
             elif any(k == kind for k, _ in seen):
                 continue
-            key = (kind, name if named else "")
-            if key in seen:
+            ident = (kind, name if named else "")
+            if ident in seen:
                 continue
-            seen.add(key)
+            seen.add(ident)
             narrative.channels.append(Channel(name=name, kind=kind, **_grounded(text, start + c_start, start + m.end())))  # type: ignore[arg-type]
 
     problems = report.section("problems")

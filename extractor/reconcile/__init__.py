@@ -45,8 +45,8 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
     arithmetic, n_sums, n_pct = narrative.check(report)
     findings += arithmetic
     for rule, n in (("narrative.arithmetic", n_sums), ("narrative.percentage", n_pct)):
-        failed = sum(f.rule == rule for f in arithmetic)
-        checks.append(Check(rule=rule, title="", status=_status(n, failed, 0), checked=n, failed=failed))  # type: ignore[arg-type]
+        n_failed = sum(f.rule == rule for f in arithmetic)
+        checks.append(Check(rule=rule, title="", status=_status(n, n_failed, 0), checked=n, failed=n_failed))  # type: ignore[arg-type]
 
     for module in (dates, form):
         f, c = module.check(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.metadata import parse_date
 from extractor.models import ParsedReport
 from extractor.reconcile.findings import Check, Evidence, Finding
 from extractor.templates import load_templates
@@ -60,7 +61,10 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
     if section is None:
         checks.append(Check(rule="form.problems", title="", status="insufficient_data", detail="未找到第五部分"))
     else:
-        body = text[section.start:section.end]
+        # The signature block (agency, date) after the last part is not part 五's content.
+        lines = [ln for ln in text[section.start:section.end].split("\n")
+                 if ln.strip() and not (len(ln.strip()) <= 40 and (parse_date(ln) or ln.strip() == report.document.agency))]
+        body = "\n".join(lines)
         bare = bool(_BARE.match(body)) or len(re.sub(r"\s", "", body)) < 6
         checks.append(Check(rule="form.problems", title="", status="fail" if bare else "pass", checked=1, failed=int(bare)))
         if bare:

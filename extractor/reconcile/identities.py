@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from extractor.models import Cell, ParsedReport
 from extractor.narrative.metrics import expand
@@ -23,8 +24,8 @@ class Instance:
 class Outcome:
     instance: Instance
     status: str  # pass | fail | insufficient_data
-    left_sum: int | float = 0
-    right_sum: int | float = 0
+    left_sum: int | Decimal = 0
+    right_sum: int | Decimal = 0
 
 
 def instances(spec: TemplateSpec) -> list[Instance]:
