@@ -81,3 +81,14 @@ def test_legacy_sheet_in_every_format(fmt):
         ("七、依申请公开信息收取的费用", "万元", Decimal("0.15")),
     ]
     assert parsed.cell_map()["legacy.requests.received"].value == 9
+
+
+@pytest.mark.parametrize("stem", ["wangchuan_2023", "wangchuan_2023_flawed", "lanshan_2020"])
+def test_committed_examples_match_their_specs(stem):
+    from extractor.synth import load_synth, render_html, render_text
+
+    from .conftest import EXAMPLES
+
+    spec = load_synth(str(EXAMPLES / f"{stem}.yaml"))
+    assert (EXAMPLES / f"{stem}.txt").read_text(encoding="utf-8") == render_text(spec)
+    assert (EXAMPLES / f"{stem}.html").read_text(encoding="utf-8") == render_html(spec)
