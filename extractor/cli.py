@@ -82,36 +82,78 @@ def parse(
 
 
 
+class Backend(StrEnum):
+    auto = "auto"
+    rules = "rules"
+    openai = "openai"
+
+
+class LLMMode(StrEnum):
+    tools = "tools"
+    json = "json"
+    md_json = "md_json"
+
+
 @app.command()
 def review(
-    file: Annotated[Path, typer.Argument(help="the report to review (.txt, .html, .docx, .pdf)")],
+    files: Annotated[list[Path], typer.Argument(help="the report(s) to review (.txt, .html, .docx, .pdf)")],
     fmt: Annotated[MemoFormat, typer.Option("--format", "-f", help="memo format")] = MemoFormat.md,
-    out: Annotated[Path | None, typer.Option("-o", "--output", help="write the memo here (required for docx)")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="write the memo here (a folder for several files)")] = None,
     severity: Annotated[Severity, typer.Option(help="lowest severity to list")] = Severity.info,
+    backend: Annotated[Backend, typer.Option(help="auto: the model when one is configured, else rules")] = Backend.auto,
+    model: Annotated[str | None, typer.Option(help="model name (or EXTRACTOR_MODEL / OPENAI_MODEL)")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (or OPENAI_BASE_URL)")] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key (or OPENAI_API_KEY); never logged or cached")] = None,
+    llm_mode: Annotated[LLMMode, typer.Option(help="tools, or json / md_json for servers without tool calling")] = LLMMode.tools,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the model cache")] = False,
+    concurrency: Annotated[int, typer.Option(help="model requests in flight for several files")] = 4,
 ) -> None:
-    """Review one report: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
-    from extractor.memo import RENDERERS
-    from extractor.review import review_file
+    """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
+    import asyncio
 
+    from extractor.config import ModelSettings
+    from extractor.memo import RENDERERS
+    from extractor.narrative.llm import ModelUnavailable
+    from extractor.review import Review, make_backend, review_many
+
+    settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value,
+                                      use_cache=not no_cache, concurrency=concurrency)
     try:
-        result = review_file(file)
-    except ReportError as exc:
-        _fail(exc.line())
+        engine = make_backend(backend.value, settings)
+    except (ModelUnavailable, TemplateError) as exc:
+        _fail(str(exc))
         raise typer.Exit(2) from None
+    try:
+        results = asyncio.run(review_many(files, engine, concurrency))
     except TemplateError as exc:
         _fail(str(exc))
         raise typer.Exit(2) from None
-    memo = RENDERERS[fmt.value](result, severity.value)
-    if isinstance(memo, bytes):
-        target = out or file.with_suffix(".review.docx")
-        target.write_bytes(memo)
-        err.print(f"wrote {target}")
-    elif out is not None:
-        out.write_text(str(memo), encoding="utf-8")
-        err.print(f"wrote {out}")
-    else:
-        text = str(memo)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    counts = result.counts()
-    err.print(f"{file}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
-    raise typer.Exit(1 if counts["error"] else 0)
+    code = 0
+    if out is not None and len(files) > 1:
+        out.mkdir(parents=True, exist_ok=True)
+    for path, result in zip(files, results, strict=True):
+        if not isinstance(result, Review):
+            _fail(result.line())
+            code = 2
+            continue
+        if result.extraction.fallback:
+            err.print(f"[yellow]warning[/yellow]: {path}: model not used, reviewed with rules: {result.extraction.fallback}")
+        memo = RENDERERS[fmt.value](result, severity.value)
+        target = out
+        if out is not None and len(files) > 1:
+            target = out / (path.stem + {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}[fmt.value])
+        if isinstance(memo, bytes):
+            target = target or path.with_suffix(".review.docx")
+            target.write_bytes(memo)
+            err.print(f"wrote {target}")
+        elif target is not None:
+            target.write_text(str(memo), encoding="utf-8")
+            err.print(f"wrote {target}")
+        else:
+            text = str(memo)
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        counts = result.counts()
+        err.print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+        if counts["error"]:
+            code = max(code, 1)
+    raise typer.Exit(code)

@@ -84,3 +84,35 @@ class ParsedReport(BaseModel):
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
+
+
+class Usage(BaseModel):
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        self.requests += other.requests
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cost_usd += other.cost_usd
+
+
+class Dropped(BaseModel):
+    """An item the model gave that the source text does not prove: never a finding."""
+
+    item: dict[str, object]
+    reason: str
+
+
+class Extraction(BaseModel):
+    backend: str = "rules"
+    model: str | None = None
+    prompt_version: str | None = None
+    schema_version: str | None = None
+    cached: bool = False
+    fallback: str | None = Field(default=None, description="why the model was not used, when it failed")
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    dropped: list[Dropped] = Field(default_factory=list)

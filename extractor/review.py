@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from extractor.models import Cell, DocumentInfo, ParsedReport, Problem, Section
+from extractor.config import ModelSettings
+from extractor.errors import ReportError
+from extractor.models import Cell, DocumentInfo, Extraction, ParsedReport, Problem, Section
+from extractor.narrative.grounding import merge_claims, merge_narrative
+from extractor.narrative.llm import ModelBackend, ModelUnavailable, gather_limited
 from extractor.narrative.rules import extract_claims, extract_narrative
 from extractor.narrative.schema import Claim, Narrative
 from extractor.parse import parse_file
 from extractor.reconcile import run_rules
 from extractor.reconcile.findings import Check, Finding
-
-
-class Usage(BaseModel):
-    requests: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-
-    def add(self, other: Usage) -> None:
-        self.requests += other.requests
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.cost_usd += other.cost_usd
-
-
-class Dropped(BaseModel):
-    """An item the model gave that the source text does not prove: never a finding."""
-
-    item: dict[str, object]
-    reason: str
-
-
-class Extraction(BaseModel):
-    backend: str = "rules"
-    model: str | None = None
-    prompt_version: str | None = None
-    schema_version: str | None = None
-    cached: bool = False
-    fallback: str | None = Field(default=None, description="why the model was not used, when it failed")
-    usage: Usage = Field(default_factory=Usage)
-    latency_s: float = 0.0
-    dropped: list[Dropped] = Field(default_factory=list)
 
 
 class Review(BaseModel):
@@ -76,8 +50,53 @@ def build_review(report: ParsedReport, claims: list[Claim], narrative: Narrative
 
 
 def review_report(report: ParsedReport) -> Review:
+    """The rules backend only: no model, no network."""
     return build_review(report, extract_claims(report), extract_narrative(report))
 
 
-def review_file(path: str | Path) -> Review:
-    return review_report(parse_file(path))
+async def review_report_async(report: ParsedReport, backend: ModelBackend | None) -> Review:
+    """Rules claims always; model claims merged in when a backend is given. A failing endpoint
+    leaves the review to the rules backend and the output says why."""
+    rule_claims = extract_claims(report)
+    rule_narrative = extract_narrative(report)
+    if backend is None:
+        return build_review(report, rule_claims, rule_narrative)
+    try:
+        model_claims, model_narrative, info = await backend.extract(report)
+    except ModelUnavailable as exc:
+        info = Extraction(backend="rules", model=backend.settings.model, prompt_version=backend.prompt_version,
+                          fallback=str(exc))
+        return build_review(report, rule_claims, rule_narrative, info)
+    return build_review(report, merge_claims(rule_claims, model_claims),
+                        merge_narrative(rule_narrative, model_narrative), info)
+
+
+def review_file(path: str | Path, backend: ModelBackend | None = None) -> Review:
+    report = parse_file(path)
+    if backend is None:
+        return review_report(report)
+    return asyncio.run(review_report_async(report, backend))
+
+
+async def review_many(paths: list[Path], backend: ModelBackend | None, concurrency: int) -> list[Review | ReportError]:
+    """Many reports, model calls concurrent within a limit; a bad file is a result, not a stop."""
+    async def one(path: Path) -> Review | ReportError:
+        try:
+            report = parse_file(path)
+        except ReportError as exc:
+            return exc
+        return await review_report_async(report, backend)
+
+    return await gather_limited([one(p) for p in paths], concurrency)
+
+
+def make_backend(name: str, settings: ModelSettings, http_client: Any = None) -> ModelBackend | None:
+    """`auto` uses the model when one is configured, the rules otherwise."""
+    if name == "rules" or (name == "auto" and not settings.configured):
+        return None
+    if not settings.model:
+        raise ModelUnavailable("the openai backend needs a model: pass --model or set EXTRACTOR_MODEL")
+    if not (settings.base_url or settings.api_key):
+        raise ModelUnavailable("the openai backend needs an endpoint: pass --base-url (or set OPENAI_BASE_URL) "
+                               "or an API key (--api-key / OPENAI_API_KEY)")
+    return ModelBackend(settings, http_client=http_client)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -111,3 +113,26 @@ def test_html_memo_escapes_report_text(wangchuan):
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
     f = next(f for f in rv.findings if f.rule == "privacy.personal_data")
     assert f'id="{f.id}-0"' in page and f'href="#{f.id}-0"' in page
+
+
+def test_openai_backend_without_endpoint_is_a_clear_error(monkeypatch):
+    for var in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "EXTRACTOR_MODEL", "OPENAI_MODEL", "EXTRACTOR_BASE_URL", "EXTRACTOR_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    result = runner.invoke(app, ["review", str(EXAMPLES / "wangchuan_2023.txt"), "--backend", "openai"])
+    assert result.exit_code == 2
+    assert "needs a model" in result.stderr
+    result = runner.invoke(app, ["review", str(EXAMPLES / "wangchuan_2023.txt"), "--backend", "openai", "--model", "m"])
+    assert result.exit_code == 2 and "needs an endpoint" in result.stderr
+    auto = runner.invoke(app, ["review", str(EXAMPLES / "wangchuan_2023.txt"), "-f", "json"])
+    assert auto.exit_code == 0 and json.loads(auto.stdout)["extraction"]["backend"] == "rules"
+
+
+def test_several_files_one_bad(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    outdir = tmp_path / "memos"
+    result = runner.invoke(app, ["review", str(bad), str(EXAMPLES / "wangchuan_2023_flawed.txt"),
+                                 str(EXAMPLES / "wangchuan_2023.txt"), "-o", str(outdir)])
+    assert result.exit_code == 2
+    assert sorted(p.name for p in outdir.iterdir()) == ["wangchuan_2023.md", "wangchuan_2023_flawed.md"]
+    assert f"error: {bad}: empty file" in result.stderr
