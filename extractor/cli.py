@@ -157,3 +157,78 @@ def review(
         if counts["error"]:
             code = max(code, 1)
     raise typer.Exit(code)
+
+
+class EvalFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+@app.command("eval")
+def eval_(
+    suite: Annotated[Path, typer.Argument(help="suite folder (with suite.yaml and cases/)")] = Path("evals"),
+    backend: Annotated[Backend, typer.Option(help="rules, or openai (configured as for review)")] = Backend.rules,
+    baseline: Annotated[Path | None, typer.Option(help="a saved result to compare with, case by case")] = None,
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f")] = EvalFormat.table,
+    save: Annotated[Path | None, typer.Option(help="save the result JSON here (for a later --baseline)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write the report here instead of stdout")] = None,
+    mutate: Annotated[int, typer.Option(help="also run N rounds of mutation testing per case")] = 0,
+    seed: Annotated[int, typer.Option(help="seed for the mutations")] = 7,
+    model: Annotated[str | None, typer.Option()] = None,
+    base_url: Annotated[str | None, typer.Option()] = None,
+    api_key: Annotated[str | None, typer.Option()] = None,
+    llm_mode: Annotated[LLMMode, typer.Option()] = LLMMode.tools,
+) -> None:
+    """Score the tool on a labelled suite; exit 1 when a metric falls below the suite's thresholds."""
+    from extractor.config import ModelSettings
+    from extractor.evals.cases import load_suite
+    from extractor.evals.mutate import mutate_case, summarise
+    from extractor.evals.report import print_table, to_html, to_json
+    from extractor.evals.run import check_thresholds, compare, load_result, run_suite
+    from extractor.narrative.llm import ModelUnavailable
+    from extractor.review import make_backend
+
+    if not suite.is_dir():
+        _fail(f"{suite}: no such suite folder")
+        raise typer.Exit(2)
+    config, cases = load_suite(suite)
+    if not cases:
+        _fail(f"{suite}: no cases ({config.cases})")
+        raise typer.Exit(2)
+    settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value)
+    try:
+        engine = make_backend(backend.value, settings)
+    except ModelUnavailable as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
+    result = run_suite(str(suite), config, cases, engine)
+    if mutate:
+        rows = [row for case in cases for row in mutate_case(case, mutate, seed)]
+        result.mutation = summarise(rows)
+        result.failures += check_thresholds({"mutation_recall": result.mutation["recall"],
+                                             "mutation_clean_rate": None if result.mutation["false_alarm_rate"] is None
+                                             else 1 - result.mutation["false_alarm_rate"]},
+                                            config.mutation_thresholds)
+    comparison = None
+    if baseline is not None:
+        try:
+            comparison = compare(result, load_result(baseline))
+        except (OSError, ValueError) as exc:
+            _fail(f"{baseline}: cannot read baseline ({type(exc).__name__})")
+            raise typer.Exit(2) from None
+    if save is not None:
+        save.write_text(to_json(result), encoding="utf-8")
+    if fmt is EvalFormat.table and output is None:
+        print_table(result, Console(highlight=False, soft_wrap=True), comparison)
+    else:
+        text = to_json(result, comparison) if fmt is EvalFormat.json else to_html(result, comparison) if fmt is EvalFormat.html else ""
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+            err.print(f"wrote {output}")
+        else:
+            sys.stdout.write(text + "\n")
+    if result.failures:
+        err.print("[red]below threshold[/red]: " + "; ".join(result.failures))
+        raise typer.Exit(1)
+    raise typer.Exit(0)

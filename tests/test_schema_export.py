@@ -14,9 +14,7 @@ from .conftest import ROOT, seed_path
 
 def test_exported_json_schema_is_current():
     exported = json.loads((ROOT / "schemas" / "narrative.schema.json").read_text(encoding="utf-8"))
-    assert exported == NarrativeExtraction.model_json_schema(), (
-        "regenerate: python -c \"import json; from extractor.narrative.schema import NarrativeExtraction as N; "
-        "print(json.dumps(N.model_json_schema(), ensure_ascii=False, indent=2))\" > schemas/narrative.schema.json")
+    assert exported == NarrativeExtraction.model_json_schema(), "refresh it: python -m extractor.narrative.schema"
 
 
 def test_metric_enum_matches_vocabulary():

@@ -26,7 +26,8 @@ QUALITATIVE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("no_requests", re.compile(r"(未|没有)(收到|受理|发生|接到).{0,12}(申请|依申请)")),
     ("no_review", re.compile(r"(?:未|没有|无(?!法))(?:发生|收到|出现|产生|涉及)?[^。；，]{0,16}行政复议")),
     ("no_suit", re.compile(r"(?:未|没有|无(?!法))(?:发生|收到|出现|产生|涉及)?[^。；，]{0,16}(?:行政诉讼|诉讼)")),
-    ("no_fees", re.compile(r"(?:未|没有|不|无)(?:收取|收)[^。；]{0,14}费|(?:收费|收取)[^。；]{0,30}(?:均为|为)\s*0(?![\d.])")),
+    ("no_fees", re.compile(r"(?:未|没有|不|无)(?:收取|收)[^。；]{0,14}费|(?:收费|收取)[^。；]{0,30}(?:均为|为)\s*0(?![\d.])"
+                           r"|实际收取的?总金额\s*(?:为|是)?\s*0(?![\d.])")),
     ("nothing_withheld", re.compile(r"(均|全部)予以公开|无不予公开")),
 ]
 QUALITATIVE_CELLS: dict[str, dict[str, list[str]]] = {
@@ -76,7 +77,9 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _assign(context: str, unit: str, tail: str, template: str) -> tuple[str, list[str]] | None:
     cleaned = _FILLER.sub("", context)
     metrics = load_metrics()
-    for candidate in (cleaned, cleaned + "＃" + tail):
+    # The raw clause keeps a leading year (“2020年结转…” is the carried-over count); the cleaned
+    # one lets anchored patterns (“^废止$”) see the bare verb.
+    for candidate in (context.strip(), cleaned, cleaned + "＃" + tail):
         for m in metrics:
             if unit not in m.units:
                 continue

@@ -160,3 +160,14 @@ class NarrativeExtraction(BaseModel):
         if issues and ctx.get("may_reask", lambda: False)():
             raise ValueError("以下条目未能在原文中逐字找到或数值不在引文中，请逐字照抄原文后重新输出：\n" + "\n".join(issues))
         return self
+
+
+if __name__ == "__main__":  # python -m extractor.narrative.schema: refresh schemas/narrative.schema.json
+    import json
+
+    from extractor.config import schemas_dir
+
+    target = schemas_dir() / "narrative.schema.json"
+    target.write_text(json.dumps(NarrativeExtraction.model_json_schema(), ensure_ascii=False, indent=2) + "\n",
+                      encoding="utf-8")
+    print(target)

@@ -53,7 +53,10 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
         raw = value_tok.text if value_tok is not None and value_tok.kind == "value" else ""
         if unit is not None or raw:
             value, kind = parse_value(raw, decimal=unit is not None and "元" in unit.text)
-            src = [t for t in (*label, unit, value_tok) if t is not None]
+            # The source is the value cell itself (the unit's when the value is missing), as for
+            # every other cell: where a reviewer looks to check the number.
+            at = value_tok if value_tok is not None and value_tok.kind == "value" else (unit or label[-1])
+            src = [at]
             cells.append(Cell(
                 key=f"legacy.{len(cells) + 1}", table="legacy", row_label=full, col_label="统计数",
                 value=value, kind=kind, raw=raw,  # type: ignore[arg-type]

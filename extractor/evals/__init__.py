@@ -1,0 +1,1 @@
+"""Eval suites on labelled reports: `extractor eval`."""
