@@ -59,7 +59,7 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
         reader = TableReader(table, text)
         table_cells, table_problems = reader.read(start, end)
         if not table_cells and section is None:
-            table_problems = [Problem(code="table_missing", message=f"table “{table.title}” not found",
+            table_problems = [Problem(code="table_missing", message=f"未找到表格“{table.title}”",
                                       table=table.id, keys=table.cell_keys())]
         cells += table_cells
         problems += table_problems
@@ -93,7 +93,7 @@ def parse_ingested(ing: Ingested) -> ParsedReport:
     cells, problems = _read_tables(text, spec, report)
     if assumed:
         problems.insert(0, Problem(code="template_assumed",
-                                   message=f"no table of any template found; assumed {spec.id} from the report year"))
+                                   message=f"未识别出任何格式的表格，按报告年度假定为 {spec.id} 格式"))
     report.cells = cells
     report.problems = problems
     return report

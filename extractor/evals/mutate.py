@@ -14,6 +14,7 @@ from extractor.evals.cases import Case
 from extractor.evals.score import signature
 from extractor.ingest import load_bytes
 from extractor.models import ParsedReport
+from extractor.narrative.schema import Claim
 from extractor.parse import parse_ingested
 from extractor.reconcile.identities import evaluate, instances
 from extractor.review import Review, review_report
@@ -49,7 +50,7 @@ def _review_text(text: str, name: str) -> Review:
     return review_report(parse_ingested(load_bytes(text.encode("utf-8"), name)))
 
 
-def _numeric_claims(rv: Review, outcome: str) -> list:
+def _numeric_claims(rv: Review, outcome: str) -> list[Claim]:
     out = []
     cells = {c.key: c for c in rv.cells}
     cells.update({c.name: c for c in rv.cells if c.name})
@@ -58,7 +59,7 @@ def _numeric_claims(rv: Review, outcome: str) -> list:
             continue
         has_cells = bool(c.cells) and all(k in cells and cells[k].value is not None for k in c.cells)
         if outcome == "checked" and has_cells:
-            total = sum(Decimal(cells[k].value) for k in c.cells)  # type: ignore[misc]
+            total = sum(Decimal(cells[k].value or 0) for k in c.cells)
             if total == Decimal(c.value):
                 out.append(c)
         elif outcome == "unlinked" and not c.cells:
@@ -66,13 +67,12 @@ def _numeric_claims(rv: Review, outcome: str) -> list:
     return out
 
 
-def _number_span(text: str, claim) -> tuple[int, int] | None:
-    m = None
-    for m in re.finditer(r"\d+", text[claim.start:claim.end]):
-        pass
-    if m is None:
+def _number_span(text: str, claim: Claim) -> tuple[int, int] | None:
+    """The last run of digits in the claim's quote: the number the claim is about."""
+    found = list(re.finditer(r"\d+", text[claim.start:claim.end]))
+    if not found:
         return None
-    return claim.start + m.start(), claim.start + m.end()
+    return claim.start + found[-1].start(), claim.start + found[-1].end()
 
 
 def _silent_change(report: ParsedReport, target: str, k: int, protected: set[str]) -> dict[str, int] | None:
@@ -150,10 +150,10 @@ def variants(case: Case, rng: random.Random, text: str, rv: Review) -> list[Vari
         out.append(Variant("silent_cell", True, mutated, "claim.numeric",
                            "identities kept, text contradicted: " + ", ".join(f"{k}{d:+d}" for k, d in change.items())))
         break
-    span = rv.document.spans.get("report_date")
-    if span and rv.document.year:
+    date_span = rv.document.spans.get("report_date")
+    if date_span and rv.document.year:
         moved = f"{rv.document.year}年12月{rng.randint(1, 30)}日"
-        out.append(Variant("date_moved", True, _replace(text, span.start, span.end, moved), "date.issued", moved))
+        out.append(Variant("date_moved", True, _replace(text, date_span.start, date_span.end, moved), "date.issued", moved))
     overview = next((s for s in rv.sections if s.key in ("overview", "organization")), None)
     if overview is not None:
         stop = text.find("。", overview.start, overview.end)
@@ -212,10 +212,7 @@ def mutate_case(case: Case, n: int, seed: int) -> list[dict]:
                 continue
             new = Counter(signature(f) for f in rv.findings) - base_sigs
             new_rules = {s.split("/")[0] for s in new}
-            if v.planted:
-                ok = v.expect in new_rules
-            else:
-                ok = not new
+            ok = v.expect in new_rules if v.planted else not new
             rows.append({"case": case.name, "kind": v.kind, "planted": v.planted, "ok": ok, "note": v.note,
                          "new_findings": sorted(new)})
     return rows

@@ -154,15 +154,15 @@ def score(case: Case, rv: Review, started: float) -> CaseResult:
                 res.wrong_claims.append(f"{c.metric}={c.value} “{c.quote}”")
         res.claims = counts
     used_f: set[int] = set()
-    for g in case.findings:
-        hit = next((i for i, f in enumerate(rv.findings) if i not in used_f and finding_matches(f, g)), None)
-        rule = res.per_rule.setdefault(g.rule, Counts())
-        sev = res.per_severity.setdefault(g.severity, Counts())
+    for gf in case.findings:
+        hit = next((i for i, f in enumerate(rv.findings) if i not in used_f and finding_matches(f, gf)), None)
+        rule = res.per_rule.setdefault(gf.rule, Counts())
+        sev = res.per_severity.setdefault(gf.severity, Counts())
         if hit is None:
             res.findings.fn += 1
             rule.fn += 1
             sev.fn += 1
-            res.missed_findings.append(f"{g.rule}/{g.severity} {g.cells or ''} {g.quote or ''}".strip())
+            res.missed_findings.append(f"{gf.rule}/{gf.severity} {gf.cells or ''} {gf.quote or ''}".strip())
         else:
             used_f.add(hit)
             res.findings.tp += 1

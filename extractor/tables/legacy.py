@@ -32,7 +32,7 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
     header = next((i for i, t in enumerate(tokens)
                    if t.kind == "label" and re.sub(r"\s+", "", t.text).endswith(spec.header_end)), None)
     if header is None:
-        return [], [Problem(code="table_missing", message=f"statistical sheet header “{spec.header_end}” not found", table="legacy")]
+        return [], [Problem(code="table_missing", message=f"未找到统计表表头“{spec.header_end}”", table="legacy")]
     units = set(spec.units)
     unit_tail = re.compile(r"^(.*\S)\s+(" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + r")$")
     cells: list[Cell] = []
@@ -95,5 +95,5 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
     if label and unit_seen:
         emit(None)
     if not cells:
-        return [], [Problem(code="table_missing", message="statistical sheet has no indicator rows", table="legacy")]
+        return [], [Problem(code="table_missing", message="统计表中没有可读的指标行", table="legacy")]
     return cells, []

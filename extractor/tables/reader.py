@@ -147,7 +147,7 @@ class TableReader:
             if found is None:
                 problems.append(Problem(
                     code="row_missing",
-                    message=f"{self._name()}: row “{row.label or row.key}” not found",
+                    message=f"{self._name()}：未找到“{row.label or row.key}”行",
                     table=self.spec.id, keys=keys,
                 ))
                 continue
@@ -157,9 +157,8 @@ class TableReader:
                 toks = [t for v in values for t in v.tokens] or (label_item.tokens if label_item else [])
                 problems.append(Problem(
                     code="row_values",
-                    message=(f"{self._name()}: row “{row.label or row.key}” has "
-                             f"{sum(1 for v in values if v.kind == 'value')} values where {n} are expected; "
-                             "cells left unread"),
+                    message=(f"{self._name()}：“{row.label or row.key}”行读到 "
+                             f"{sum(1 for v in values if v.kind == 'value')} 个数值，应为 {n} 个，未读取"),
                     table=self.spec.id, keys=keys, source=_span(toks) if toks else None,
                 ))
                 cursor = (found if found >= 0 else 0) + 1 + len(values)
