@@ -107,6 +107,7 @@ def review(
     llm_mode: Annotated[LLMMode, typer.Option(help="tools, or json / md_json for servers without tool calling")] = LLMMode.tools,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the model cache")] = False,
     concurrency: Annotated[int, typer.Option(help="model requests in flight for several files")] = 4,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when error findings are found")] = False,
 ) -> None:
     """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
     import asyncio
@@ -154,7 +155,7 @@ def review(
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         counts = result.counts()
         err.print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
-        if counts["error"]:
+        if counts["error"] and not exit_zero:
             code = max(code, 1)
     raise typer.Exit(code)
 

@@ -67,6 +67,7 @@ class DocumentInfo(BaseModel):
     title: str | None = None
     report_date: str | None = Field(default=None, description="ISO date the report was issued")
     doc_number: str | None = None
+    reading: str = Field(default="text", description="text, or detected_tables when a PDF's ruled tables read better")
     spans: dict[str, Span] = Field(default_factory=dict, description="where each metadata field was read")
 
 
@@ -81,6 +82,12 @@ class ParsedReport(BaseModel):
         out = {c.key: c for c in self.cells}
         out.update({c.name: c for c in self.cells if c.name})
         return out
+
+    def reliable_cell_map(self) -> dict[str, Cell]:
+        """Cells safe to check: a table in which some row had the wrong number of values may be
+        read out of alignment, so none of its cells is used to accuse (precision first)."""
+        unsure = {p.table for p in self.problems if p.code == "row_values"}
+        return {k: c for k, c in self.cell_map().items() if c.table not in unsure}
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -58,6 +58,12 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
             end = min(later) if later else len(text)
         reader = TableReader(table, text)
         table_cells, table_problems = reader.read(start, end)
+        if table_problems:
+            # Some PDFs put a row's numbers at the top of its tall label cell, above the label.
+            above_cells, above_problems = reader.read(start, end, before=True)
+            if len(above_problems) < len(table_problems):
+                table_cells, table_problems = above_cells, above_problems
+                report.document.reading = "text, values above labels"
         if not table_cells and section is None:
             table_problems = [Problem(code="table_missing", message=f"未找到表格“{table.title}”",
                                       table=table.id, keys=table.cell_keys())]
@@ -69,6 +75,25 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
 
 
 def parse_ingested(ing: Ingested) -> ParsedReport:
+    report = _parse_text(ing)
+    if ing.raw is not None and any(p.table for p in report.problems):
+        # A PDF whose text layer left rows unplaced: try the ruled tables pdfplumber detects.
+        from dataclasses import replace
+
+        from extractor.ingest.pdf import pdf_tables_text
+        from extractor.ingest.text import normalise
+
+        try:
+            alt = _parse_text(replace(ing, text=normalise(pdf_tables_text(ing.raw))))
+        except ReportError:
+            return report
+        if len([p for p in alt.problems if p.table]) < len([p for p in report.problems if p.table]):
+            alt.document.reading = "detected_tables"
+            return alt
+    return report
+
+
+def _parse_text(ing: Ingested) -> ParsedReport:
     templates = load_templates()
     text = ing.text
     spec = detect_template(text, templates)

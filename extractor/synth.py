@@ -238,7 +238,9 @@ def render_docx(report: SynthReport) -> bytes:
     return buf.getvalue()
 
 
-def render_pdf(report: SynthReport) -> bytes:
+def render_pdf(report: SynthReport, values_valign: str = "MIDDLE") -> bytes:
+    """values_valign="TOP" puts numbers above their wrapped labels' last lines, as some offices'
+    PDFs do; the text layer then reads them out of order."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -259,7 +261,7 @@ def render_pdf(report: SynthReport) -> bytes:
         placed, width = _occupancy(content)
         data: list[list] = [["" for _ in range(width)] for _ in content]
         style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
-                 ("FONTSIZE", (0, 0), (-1, -1), 7), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+                 ("FONTSIZE", (0, 0), (-1, -1), 7), ("VALIGN", (0, 0), (-1, -1), values_valign)]
         for row in placed:
             for r, c, cell in row:
                 data[r][c] = Paragraph(html_lib.escape(cell.text), small) if len(cell.text) > 6 else cell.text
@@ -269,6 +271,11 @@ def render_pdf(report: SynthReport) -> bytes:
         avail = 170 * 2.83
         first = 90.0 if width > 8 else 120.0
         widths = [first] * max(1, label_cols) + [max(18.0, (avail - first * max(1, label_cols)) / max(1, width - max(1, label_cols)))] * (width - max(1, label_cols))
+        if values_valign != "MIDDLE":
+            labels_valign = "BOTTOM" if values_valign == "TOP" else "TOP"
+            value_cols = sum(1 for cell in content[-1] if re.fullmatch(r"[-\d.,/—]*", cell.text) and cell.text)
+            style.append(("VALIGN", (0, 0), (max(1, width - value_cols) - 1, -1), labels_valign))
+            style.append(("TOPPADDING", (0, 0), (max(1, width - value_cols) - 1, -1), 12))
         story.append(Spacer(1, 4))
         story.append(Table(data, colWidths=widths[:width], style=TableStyle(style), repeatRows=0))
         story.append(Spacer(1, 4))

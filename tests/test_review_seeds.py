@@ -136,3 +136,9 @@ def test_several_files_one_bad(tmp_path):
     assert result.exit_code == 2
     assert sorted(p.name for p in outdir.iterdir()) == ["wangchuan_2023.md", "wangchuan_2023_flawed.md"]
     assert f"error: {bad}: empty file" in result.stderr
+
+
+def test_readme_first_command_runs():
+    result = runner.invoke(app, ["review", str(EXAMPLES / "wangchuan_2023_flawed.txt"), "--exit-zero"])
+    assert result.exit_code == 0
+    assert result.stdout.count("【错误】") == 5

@@ -65,3 +65,34 @@ def test_missing_row_does_not_swallow_the_next():
     assert "t3.carried_over.total" not in cells
     assert cells["t3.granted.total"].value == 2
     assert any(p.code == "row_missing" and "t3.carried_over.total" in p.keys for p in report.problems)
+
+
+def test_values_above_their_labels_are_read_as_such():
+    rows = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"]
+    t3 = "自然人 法人或其他组织 总计\n3 0 0 0 0 0 3\n" + rows[0] + "\n1 0 0 0 0 0 1\n" + rows[1] + "\n"
+    report = parse_ingested(load_bytes(_report(t3).encode(), "r.txt"))
+    cells = report.cell_map()
+    assert cells["t3.new.total"].value == 3 and cells["t3.carried_over.total"].value == 1
+    assert report.document.reading == "text, values above labels"
+
+
+def test_a_misaligned_table_is_never_used_to_accuse():
+    from extractor.review import review_report
+
+    # 新收 has 8 numbers for 7 columns: the table may be read out of alignment.
+    t3 = ("一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3 9\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 5\n")
+    rv = review_report(parse_ingested(load_bytes(_report(t3).encode(), "r.txt")))
+    assert not [f for f in rv.findings if f.rule == "identity.table"]
+    assert any(f.rule == "form.tables" for f in rv.findings)
+
+
+def test_hostile_pdf_falls_back_to_detected_tables(wangchuan):
+    import pytest
+
+    pytest.importorskip("reportlab")
+    from extractor.synth import render_pdf
+
+    report = parse_ingested(load_bytes(render_pdf(wangchuan, values_valign="TOP"), "hostile.pdf"))
+    assert report.document.reading == "detected_tables"
+    assert report.problems == []
+    assert {c.key: c.value for c in report.cells} == wangchuan.all_values()

@@ -23,6 +23,7 @@ class Ingested:
     text: str
     sha256: str
     encoding: str | None = None
+    raw: bytes | None = None  # kept for a PDF, whose detected tables are a second reading
 
 
 def sniff(data: bytes) -> Format:
@@ -70,7 +71,8 @@ def load_bytes(data: bytes, path: str) -> Ingested:
     text = normalise(text)
     if not text.strip():
         raise ReportError("no text in file", path)
-    return Ingested(path=path, format=kind, text=text, sha256=digest, encoding=encoding)
+    return Ingested(path=path, format=kind, text=text, sha256=digest, encoding=encoding,
+                    raw=data if kind == "pdf" else None)
 
 
 def load(path: str | Path) -> Ingested:

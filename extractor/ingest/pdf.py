@@ -28,3 +28,26 @@ def pdf_to_text(data: bytes, path: str) -> str:
     if sum(1 for ch in text if not ch.isspace()) < 20:
         raise ReportError("PDF has no text layer (scanned); OCR is not supported", path)
     return text
+
+
+def pdf_tables_text(data: bytes) -> str:
+    """The second reading: text outside ruled tables in reading order, each detected table
+    flattened one cell a line in its place. Used when the text layer leaves rows unplaced."""
+    from extractor.ingest.flatten import TableWriter
+
+    parts: list[str] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+            top = 0.0
+            for table in tables:
+                if table.bbox[1] > top:
+                    parts.append(page.crop((0, top, page.width, table.bbox[1]), strict=False).extract_text() or "")
+                writer = TableWriter()
+                for row in table.extract():
+                    writer.row([cell or "" for cell in row])
+                parts.append(writer.text())
+                top = table.bbox[3]
+            if top < page.height:
+                parts.append(page.crop((0, top, page.width, page.height), strict=False).extract_text() or "")
+    return "\n".join(p for p in parts if p)

@@ -121,7 +121,7 @@ def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]
 
 
 def check_claims(report: ParsedReport, claims: list[Claim]) -> list[ClaimOutcome]:
-    cells = report.cell_map()
+    cells = report.reliable_cell_map()
     out = []
     for claim in claims:
         check = check_numeric if claim.kind == "numeric" else check_qualitative

@@ -55,7 +55,7 @@ def evaluate(report: ParsedReport) -> list[Outcome]:
     spec = load_templates().get(report.document.template or "")
     if spec is None:
         return []
-    cells = report.cell_map()
+    cells = report.reliable_cell_map()
     outcomes = []
     for inst in instances(spec):
         involved = [cells.get(k) for k in inst.left + inst.right]

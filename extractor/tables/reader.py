@@ -39,6 +39,16 @@ def _items(tokens: list[Token]) -> list[Item]:
     return items
 
 
+def _values_before(items: list[Item], idx: int) -> list[Item]:
+    """The run of value items that ends right before items[idx] (a label)."""
+    out: list[Item] = []
+    for item in reversed(items[:idx]):
+        if item.kind == "label":
+            break
+        out.append(item)
+    return out[::-1]
+
+
 def _values_after(items: list[Item], idx: int) -> list[Item]:
     out: list[Item] = []
     for item in items[idx:]:
@@ -83,6 +93,7 @@ class TableReader:
         self.rows = spec.rows()
         self.patterns = [r.pattern() for r, _ in self.rows]
         self.labels = [_WS.sub("", r.label) for r, _ in self.rows]
+        self.before = False
         groups = {_WS.sub("", r.group) for r, _ in self.rows if r.group}
         self._groups = re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))) if groups else None
 
@@ -106,10 +117,16 @@ class TableReader:
             return False
         return any(text.endswith(label[:k]) for k in range(len(label) - 1, _PREFIX - 1, -1))
 
-    def _is_row_label(self, items: list[Item], idx: int, need: int) -> bool:
-        return sum(1 for v in _values_after(items, idx + 1) if v.kind != "label") >= need
+    def _values(self, items: list[Item], idx: int) -> list[Item]:
+        return _values_before(items, idx) if self.before else _values_after(items, idx + 1)
 
-    def read(self, start: int, end: int) -> tuple[list[Cell], list[Problem]]:
+    def _is_row_label(self, items: list[Item], idx: int, need: int) -> bool:
+        return len(self._values(items, idx)) >= need
+
+    def read(self, start: int, end: int, before: bool = False) -> tuple[list[Cell], list[Problem]]:
+        """Cells of the table in text[start:end]. With before=True a row's values are the ones
+        just above its label (PDFs whose numbers sit at the top of a tall, wrapped label cell)."""
+        self.before = before
         items = _items(tokenize(self.text, start, end))
         cells: list[Cell] = []
         problems: list[Problem] = []
@@ -139,10 +156,10 @@ class TableReader:
                     if not rows_here or not self._is_row_label(items, i, need):
                         continue
                     if r_idx in rows_here:
-                        found, values = i, _values_after(items, i + 1)
+                        found, values = i, self._values(items, i)
                         break
-                    if min(rows_here) > r_idx:
-                        break  # a later row's label: this row is absent, do not skip past it
+                    if min(rows_here) > r_idx and any(v.kind == "value" for v in self._values(items, i)):
+                        break  # a later row's label with numbers: this row is absent, do not skip past it
             keys = [cell_key(self.spec.id, row.key, c.key) for c in cols]
             if found is None:
                 problems.append(Problem(
@@ -161,7 +178,7 @@ class TableReader:
                              f"{sum(1 for v in values if v.kind == 'value')} 个数值，应为 {n} 个，未读取"),
                     table=self.spec.id, keys=keys, source=_span(toks) if toks else None,
                 ))
-                cursor = (found if found >= 0 else 0) + 1 + len(values)
+                cursor = (found if found >= 0 else 0) + 1 + self._advance(r_idx, values)
                 continue
             context = label_item.text if label_item else ""
             if label_item is not None and found > 0:
@@ -176,8 +193,12 @@ class TableReader:
                     value=value, kind=kind, raw=raw,  # type: ignore[arg-type]
                     unit=_unit_for(col, context, raw), source=_span(item.tokens),
                 ))
-            cursor = (found if found >= 0 else 0) + 1 + len(values)
+            cursor = (found if found >= 0 else 0) + 1 + self._advance(r_idx, values)
         return cells, problems
+
+    def _advance(self, r_idx: int, values: list[Item]) -> int:
+        """How far past the row's label its values reach (none when they stood above it)."""
+        return 0 if self.before and self.patterns[r_idx] is not None else len(values)
 
     def _name(self) -> str:
         return f"“{self.spec.title}”"
