@@ -10,10 +10,9 @@ from typing import Any
 
 from extractor.ingest.text import normalise
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import expand, load_metrics
+from extractor.narrative.metrics import expand, load_assertions, load_metrics
 from extractor.narrative.quantity import cn_to_int, find_quantities
 from extractor.narrative.schema import (
-    QUALITATIVE,
     Channel,
     Claim,
     Grounded,
@@ -23,6 +22,7 @@ from extractor.narrative.schema import (
     Narrative,
     NarrativeExtraction,
     Organization,
+    qualitative_ids,
 )
 
 
@@ -64,13 +64,14 @@ def _cn_words(s: str) -> list[str]:
 
 
 def _claim_issue(i: int, c: ModelClaim, text: str) -> str | None:
+    qualitative = qualitative_ids()
     if locate(c.quote, text) is None:
         return f"claims[{i}]: 引文不在原文中：“{c.quote}”"
-    if c.metric not in QUALITATIVE and c.value is None:
+    if c.metric not in qualitative and c.value is None:
         return f"claims[{i}]: 数量类指标 {c.metric} 缺少 value"
-    if c.metric not in QUALITATIVE and not value_in_quote(c.value, c.quote):
+    if c.metric not in qualitative and not value_in_quote(c.value, c.quote):
         return f"claims[{i}]: 数值 {c.value} 不在引文“{c.quote}”中"
-    if c.metric not in QUALITATIVE and not any(m.id == c.metric for m in load_metrics()):
+    if c.metric not in qualitative and not any(m.id == c.metric for m in load_metrics()):
         return f"claims[{i}]: 未知指标 {c.metric}"
     return None
 
@@ -95,8 +96,7 @@ def ground(x: NarrativeExtraction, report: ParsedReport, spans: list[tuple[int, 
     dropped: list[dict] = []
     claims: list[Claim] = []
     metric_cells = {m.id: m.cells.get(template, []) for m in load_metrics()}
-    from extractor.narrative.rules import QUALITATIVE_CELLS
-
+    assertions = {a.id: a for a in load_assertions()}
     for i, c in enumerate(x.claims):
         issue = _claim_issue(i, c, text)
         if issue:
@@ -104,8 +104,8 @@ def ground(x: NarrativeExtraction, report: ParsedReport, spans: list[tuple[int, 
             continue
         where = locate(c.quote, text, spans)
         assert where is not None
-        qualitative = c.metric in QUALITATIVE
-        cells = QUALITATIVE_CELLS.get(c.metric, {}).get(template, []) if qualitative else metric_cells.get(c.metric, [])
+        qualitative = c.metric in assertions
+        cells = assertions[c.metric].cells.get(template, []) if qualitative else metric_cells.get(c.metric, [])
         value = None if qualitative or c.value is None else Decimal(str(c.value))
         low = high = value
         q = next((q for q in find_quantities(text[where[0]:where[1]]) if value is not None and q.value == value), None)

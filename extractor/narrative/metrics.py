@@ -25,22 +25,51 @@ class Metric(BaseModel):
         return _compile(tuple(self.patterns))
 
 
+class Assertion(BaseModel):
+    """A qualitative claim: “no lawsuits”, “all answered on time” — the cells must sum to zero."""
+
+    id: str
+    text: str
+    patterns: list[str]
+    cells: dict[str, list[str]] = Field(default_factory=dict)
+    severity: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+
+    def compiled(self) -> list[re.Pattern[str]]:
+        return _compile(tuple(self.patterns))
+
+
 @cache
 def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in patterns]
 
 
 @cache
-def load_metrics() -> tuple[Metric, ...]:
+def _vocabulary() -> tuple[tuple[Metric, ...], tuple[Assertion, ...]]:
     path = schemas_dir() / "metrics.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         metrics = tuple(Metric.model_validate(m) for m in data["metrics"])
+        assertions = tuple(Assertion.model_validate(a) for a in data.get("qualitative", []))
         for m in metrics:
             m.compiled()
+        for a in assertions:
+            a.compiled()
     except (OSError, yaml.YAMLError, ValidationError, KeyError, re.error) as exc:
         raise TemplateError(f"{path}: invalid metric vocabulary: {exc}") from exc
-    return metrics
+    return metrics, assertions
+
+
+def load_metrics() -> tuple[Metric, ...]:
+    return _vocabulary()[0]
+
+
+def load_assertions() -> tuple[Assertion, ...]:
+    return _vocabulary()[1]
+
+
+def assertion(assertion_id: str) -> Assertion | None:
+    return next((a for a in load_assertions() if a.id == assertion_id), None)
 
 
 def metric(metric_id: str) -> Metric | None:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import expand, load_metrics
+from extractor.narrative.metrics import expand, load_assertions, load_metrics
 from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
 
@@ -21,25 +21,6 @@ _FILLER = re.compile(r"^(?:\d{4}年度?|全年|本年度?|今年|其中|共计?|
 _CUMULATIVE = re.compile(r"累计|历年|以来")
 _ARTICLE = re.compile(r"第[\d一二三四五六七八九十百]+[条款项]?(?:至|到|、|-|—|－)$")
 
-QUALITATIVE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("all_on_time", re.compile(r"(均|全部|所有|一律).{0,16}(按时|按期|在法定期限内|法定时限内|按规定时限|规定时限内|规定期限内).{0,8}(办结|答复|回复|办理)")),
-    ("no_requests", re.compile(r"(未|没有)(收到|受理|发生|接到).{0,12}(申请|依申请)")),
-    ("no_review", re.compile(r"(?:未|没有|无(?!法))(?:发生|收到|出现|产生|涉及)?[^。；，]{0,16}行政复议")),
-    ("no_suit", re.compile(r"(?:未|没有|无(?!法))(?:发生|收到|出现|产生|涉及)?[^。；，]{0,16}(?:行政诉讼|诉讼)")),
-    ("no_fees", re.compile(r"(?:未|没有|不|无)(?:收取|收)[^。；]{0,14}费|(?:收费|收取)[^。；]{0,30}(?:均为|为)\s*0(?![\d.])"
-                           r"|实际收取的?总金额\s*(?:为|是)?\s*0(?![\d.])")),
-    ("nothing_withheld", re.compile(r"(均|全部)予以公开|无不予公开")),
-]
-QUALITATIVE_CELLS: dict[str, dict[str, list[str]]] = {
-    "no_requests": {"gov2021": ["t3.new.total"], "gov2019": ["t3.new.total"], "legacy": ["legacy.requests.received"]},
-    "no_review": {"gov2021": ["t4.review.total"], "gov2019": ["t4.review.total"], "legacy": ["legacy.review.total"]},
-    "no_suit": {"gov2021": ["t4.suit_direct.total", "t4.suit_after_review.total"],
-                "gov2019": ["t4.suit_direct.total", "t4.suit_after_review.total"], "legacy": ["legacy.suit.total"]},
-    "all_on_time": {"legacy": ["legacy.requests.late"]},
-    "no_fees": {"gov2021": ["t2.admin_fees.amount"], "legacy": ["legacy.fees.amount"]},
-    "nothing_withheld": {"gov2021": ["t3.withheld.*.total"], "gov2019": ["t3.withheld.*.total"],
-                         "legacy": ["legacy.answers.refused"]},
-}
 TABLE_SECTIONS = {"proactive", "requests", "review_litigation"}
 
 
@@ -68,7 +49,7 @@ def narrative_spans(report: ParsedReport) -> list[tuple[str | None, int, int]]:
     return spans
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     for m in _SENTENCE.finditer(text, start, end):
         if m.group().strip():
             yield m.start(), m.end()
@@ -105,7 +86,7 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
     keys = [c.key for c in report.cells] + [c.name for c in report.cells if c.name]
     claims: list[Claim] = []
     for section, start, end in narrative_spans(report):
-        for s_start, s_end in _sentences(text, start, end):
+        for s_start, s_end in sentences(text, start, end):
             sentence = text[s_start:s_end]
             for q in find_quantities(sentence):
                 before = sentence[:q.start]
@@ -134,13 +115,13 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
                     low=q.low, high=q.high, quote=text[quote_start:quote_end], start=quote_start, end=quote_end,
                     cells=expand(cell_patterns, keys), section=section,
                 ))
-            for assertion, pattern in QUALITATIVE_PATTERNS:
-                m = pattern.search(sentence)
+            for assertion in load_assertions():
+                m = next((m for p in assertion.compiled() if (m := p.search(sentence))), None)
                 if not m:
                     continue
-                cells = QUALITATIVE_CELLS.get(assertion, {}).get(template, [])
+                cells = assertion.cells.get(template, [])
                 claims.append(Claim(
-                    metric=assertion, kind="qualitative", quote=m.group(), start=s_start + m.start(),
+                    metric=assertion.id, kind="qualitative", quote=m.group(), start=s_start + m.start(),
                     end=s_start + m.end(), cells=expand(cells, keys), section=section,
                 ))
     return claims
@@ -175,7 +156,7 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     body = text[start:end]
     marks = [m.start() for m in _ITEM.finditer(body)]
     if not marks:
-        return [(s, e) for s, e in _sentences(text, start, end)]
+        return [(s, e) for s, e in sentences(text, start, end)]
     out = []
     for i, m in enumerate(marks):
         stop = marks[i + 1] if i + 1 < len(marks) else len(body)

@@ -15,14 +15,11 @@ from extractor.models import Number
 
 Extractor = Literal["rules", "model", "rules+model"]
 
-QUALITATIVE = {
-    "all_on_time": "所有申请均按时办结/答复",
-    "no_requests": "本年未收到政府信息公开申请",
-    "no_review": "未发生政府信息公开行政复议",
-    "no_suit": "未发生政府信息公开行政诉讼",
-    "no_fees": "未收取任何费用",
-    "nothing_withheld": "申请均予以公开，无不予公开",
-}
+def qualitative_ids() -> dict[str, str]:
+    """Qualitative assertion id -> its description, from schemas/metrics.yaml."""
+    from extractor.narrative.metrics import load_assertions
+
+    return {a.id: a.text for a in load_assertions()}
 
 CHANNEL_KINDS = ["website", "wechat", "weibo", "app", "gazette", "bulletin_board", "service_window",
                  "hotline", "press", "new_media", "other"]
@@ -88,14 +85,14 @@ class Narrative(BaseModel):
 def _metric_ids() -> list[str]:
     from extractor.narrative.metrics import load_metrics
 
-    return [m.id for m in load_metrics()] + list(QUALITATIVE)
+    return [m.id for m in load_metrics()] + list(qualitative_ids())
 
 
 def _metric_help() -> str:
     from extractor.narrative.metrics import load_metrics
 
     numeric = "; ".join(f"{m.id} = {m.text}" for m in load_metrics())
-    qualitative = "; ".join(f"{k} = {v}" for k, v in QUALITATIVE.items())
+    qualitative = "; ".join(f"{k} = {v}" for k, v in qualitative_ids().items())
     return (f"指标编号。数量类：{numeric}。定性类（value 为 null）：{qualitative}。"
             "无法归入上述任何一项的数字不要输出。")
 

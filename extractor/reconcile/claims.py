@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.models import Cell, ParsedReport
-from extractor.narrative.metrics import expand, metric
-from extractor.narrative.schema import QUALITATIVE, Claim
+from extractor.narrative.metrics import assertion, expand, metric
+from extractor.narrative.schema import Claim
 from extractor.reconcile.findings import Evidence, Finding
 
 
@@ -104,16 +104,14 @@ def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]
     total = _total(found)
     if total == 0:
         return ClaimOutcome(claim, "pass")
-    severity = "error"
-    note = ""
-    if claim.metric == "no_fees" and report.document.template != "legacy":
-        # 表二 counts 行政事业性收费, which is not the 信息处理费 the text usually speaks of.
-        severity = "warning"
-        note = "（表二“行政事业性收费”与正文所说的信息处理费口径可能不同，请核实）"
+    spec = assertion(claim.metric)
+    template = report.document.template or ""
+    severity = spec.severity.get(template, "error") if spec else "error"
+    note = f"（{spec.note}）" if spec and spec.note and severity != "error" else ""
     nonzero = [c for c in found if c.value]
     return ClaimOutcome(claim, "fail", Finding(
         rule="claim.qualitative", severity=severity,  # type: ignore[arg-type]
-        message=(f"正文称“{claim.quote}”（{QUALITATIVE.get(claim.metric, claim.metric)}），"
+        message=(f"正文称“{claim.quote}”（{spec.text if spec else claim.metric}），"
                  f"但表格 {' + '.join(cell_ref(c) for c in nonzero)} = {_n(total)}{note}。"),
         expected=0, found=_n(total), tolerance="0",
         evidence=[Evidence.of_quote(report.text, claim.start, claim.end)] + [Evidence.of_cell(c) for c in nonzero],

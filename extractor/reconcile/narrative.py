@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from extractor.models import ParsedReport
 from extractor.narrative.quantity import find_quantities
-from extractor.narrative.rules import _sentences, narrative_spans
+from extractor.narrative.rules import narrative_spans, sentences
 from extractor.reconcile.findings import Evidence, Finding
 
 _TOTAL = re.compile(r"(共计?|总数|总量|合计|总计|全年|累计|一共)")
@@ -24,7 +24,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], int, int]:
     findings: list[Finding] = []
     n_sums = n_pct = 0
     for _section, start, end in narrative_spans(report):
-        for s_start, s_end in _sentences(text, start, end):
+        for s_start, s_end in sentences(text, start, end):
             sentence = text[s_start:s_end]
             split = _BREAKDOWN.search(sentence)
             quantities = find_quantities(sentence)
