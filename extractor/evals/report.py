@@ -21,7 +21,9 @@ def pct(x: Any) -> str:
 
 
 def to_html(result: SuiteResult, comparison: dict | None = None) -> str:
-    return _env.get_template("report.html.j2").render(r=result, comparison=comparison, pct=pct)
+    from extractor.reconcile.findings import RULES
+
+    return _env.get_template("report.html.j2").render(r=result, comparison=comparison, pct=pct, rules=RULES)
 
 
 def to_json(result: SuiteResult, comparison: dict | None = None) -> str:

@@ -68,7 +68,7 @@ def _context(review: Review, severity: str) -> dict[str, object]:
         "d": review.document, "counts": review.counts(), "shown": shown, "severity": severity,
         "severity_zh": SEVERITY_ZH, "status_zh": STATUS_ZH, "status_mark": STATUS_MARK,
         "template_name": template.name if template else review.document.template,
-        "rule_title": lambda r: RULES[r].title if r in RULES else r,
+        "rule_title": lambda r: RULES[r].problem if r in RULES else r,
         "checks": review.checks, "narrative": review.narrative, "unanswered": review.narrative.unanswered(),
         "x": review.extraction,
     }
@@ -113,7 +113,7 @@ def render_docx(review: Review, severity: str = "info") -> bytes:
     colors = {"error": RGBColor(0xC6, 0x28, 0x28), "warning": RGBColor(0xB2, 0x6A, 0x00), "info": RGBColor(0x15, 0x65, 0xC0)}
     for f in shown:
         h = doc.add_paragraph()
-        run = h.add_run(f"{f.id}【{SEVERITY_ZH[f.severity]}】{RULES[f.rule].title}")
+        run = h.add_run(f"{f.id}【{SEVERITY_ZH[f.severity]}】{RULES[f.rule].problem}")
         run.bold = True
         run.font.color.rgb = colors[f.severity]
         doc.add_paragraph(f.message)

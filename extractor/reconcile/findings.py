@@ -59,21 +59,22 @@ class Check(BaseModel):
 
 class RuleInfo(BaseModel):
     id: str
-    title: str
+    title: str = Field(description="what holds when the check passes (the memo's checklist)")
+    problem: str = Field(description="what is wrong when it fails (a finding's heading)")
     severity: Severity
 
 
 RULES: dict[str, RuleInfo] = {r.id: r for r in [
-    RuleInfo(id="identity.table", title="表格勾稽关系成立", severity="error"),
-    RuleInfo(id="claim.numeric", title="正文数字与表格一致", severity="error"),
-    RuleInfo(id="claim.qualitative", title="正文定性表述与表格一致", severity="error"),
-    RuleInfo(id="narrative.arithmetic", title="正文总数与分项相符", severity="error"),
-    RuleInfo(id="narrative.percentage", title="正文百分比与计数相符", severity="error"),
-    RuleInfo(id="date.year", title="标题、正文、表格所述年度一致", severity="error"),
-    RuleInfo(id="date.issued", title="成文日期不早于报告期结束", severity="error"),
-    RuleInfo(id="date.period", title="报告期为完整年度", severity="warning"),
-    RuleInfo(id="form.sections", title="报告六部分齐全", severity="warning"),
-    RuleInfo(id="form.tables", title="表格齐全、可读", severity="warning"),
-    RuleInfo(id="form.problems", title="第五部分（问题及改进）有实质内容", severity="warning"),
-    RuleInfo(id="privacy.personal_data", title="正文未泄露申请人个人信息", severity="error"),
+    RuleInfo(id="identity.table", title="表格勾稽关系成立", problem="表格勾稽关系不成立", severity="error"),
+    RuleInfo(id="claim.numeric", title="正文数字与表格一致", problem="正文数字与表格不一致", severity="error"),
+    RuleInfo(id="claim.qualitative", title="正文定性表述与表格一致", problem="正文表述与表格不一致", severity="error"),
+    RuleInfo(id="narrative.arithmetic", title="正文总数与分项相符", problem="正文总数与分项不符", severity="error"),
+    RuleInfo(id="narrative.percentage", title="正文百分比与计数相符", problem="正文百分比与计数不符", severity="error"),
+    RuleInfo(id="date.year", title="标题、正文、表格所述年度一致", problem="报告年度前后不一致", severity="error"),
+    RuleInfo(id="date.issued", title="成文日期不早于报告期结束", problem="成文日期早于报告期结束", severity="error"),
+    RuleInfo(id="date.period", title="报告期为完整年度", problem="报告期不是完整年度", severity="warning"),
+    RuleInfo(id="form.sections", title="报告六部分齐全", problem="报告缺少部分", severity="warning"),
+    RuleInfo(id="form.tables", title="表格齐全、可读", problem="表格缺失或未能完整读取", severity="warning"),
+    RuleInfo(id="form.problems", title="第五部分（问题及改进）有实质内容", problem="第五部分缺少实质内容", severity="warning"),
+    RuleInfo(id="privacy.personal_data", title="正文未泄露申请人个人信息", problem="正文泄露个人信息", severity="error"),
 ]}
