@@ -157,6 +157,16 @@ def review(
         err.print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
         if counts["error"] and not exit_zero:
             code = max(code, 1)
+    reviews = [r for r in results if isinstance(r, Review)]
+    if any(r.extraction.backend == "openai" for r in reviews):
+        from extractor.models import Usage
+
+        total = Usage()
+        for r in reviews:
+            total.add(r.extraction.usage)
+        cached = sum(r.extraction.cached for r in reviews)
+        err.print(f"model run: {total.requests} request(s), {total.prompt_tokens}+{total.completion_tokens} tokens, "
+                  f"≈${total.cost_usd:.4f}; {cached} of {len(reviews)} report(s) from cache")
     raise typer.Exit(code)
 
 

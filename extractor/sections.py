@@ -7,7 +7,7 @@ import re
 from extractor.models import Section, Span
 from extractor.templates import SectionSpec
 
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分[、：:]?|\d+[、.．])\s*")
+_NUMBERING = re.compile(r"^\s*(?:表[一二三四五六]\s*[、.．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分[、：:]?|\d+[、.．])\s*")
 _HEADING_MAX = 32
 
 

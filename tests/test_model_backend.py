@@ -190,3 +190,33 @@ def test_offsets_exact_with_fullwidth_digits_and_mixed_scripts(tmp_path, wangchu
     ch = next(c for c in rv.narrative.channels if c.kind == "app")
     assert raw[ch.start:ch.end] == "“望川e办”App发布信息１２０条"  # offsets index the original text
     assert rv.text[ch.start:ch.end] == ch.quote == "“望川e办”App发布信息120条"
+
+
+def test_cli_review_with_scripted_endpoint_reports_run_totals(tmp_path, monkeypatch):
+    """The CLI path end to end: --backend openai against the scripted server, several files."""
+    from typer.testing import CliRunner
+
+    import extractor.review as review_mod
+    from extractor.cli import app
+
+    from .conftest import EXAMPLES
+
+    script = Script(completion({"claims": []}))
+    real = review_mod.make_backend
+
+    def scripted(name, settings, http_client=None):
+        return real(name, settings, http_client=script.client())
+
+    monkeypatch.setattr(review_mod, "make_backend", scripted)
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path))
+    files = [str(EXAMPLES / "wangchuan_2023.txt"), str(EXAMPLES / "lanshan_2020.txt")]
+    args = ["review", *files, "--backend", "openai", "--model", "m", "--base-url", "http://model.test/v1",
+            "--api-key", SECRET, "-f", "json", "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(script.requests) == 2
+    assert "model run: 2 request(s), 240+120 tokens" in result.stderr
+    data = json.loads((tmp_path / "out" / "wangchuan_2023.json").read_text(encoding="utf-8"))
+    assert data["extraction"]["backend"] == "openai" and SECRET not in json.dumps(data)
+    again = CliRunner().invoke(app, args)
+    assert len(script.requests) == 2 and "2 of 2 report(s) from cache" in again.stderr

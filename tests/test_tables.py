@@ -96,3 +96,13 @@ def test_hostile_pdf_falls_back_to_detected_tables(wangchuan):
     assert report.document.reading == "detected_tables"
     assert report.problems == []
     assert {c.key: c.value for c in report.cells} == wangchuan.all_values()
+
+
+def test_label_and_cell_variants():
+    t3 = ("一、本年度新收政府信息公开申请数量 3件 0 0 0 0 0 3件\n"
+          "二、上年度结转政府信息公开申请数量 0 0 0 0 0 0 0\n")
+    report = parse_ingested(load_bytes(_report(t3).replace("三、收到和处理", "表二 收到和处理").encode(), "r.txt"))
+    cells = report.cell_map()
+    assert cells["t3.new.total"].value == 3 and cells["t3.new.total"].raw == "3件"
+    assert cells["t3.carried_over.total"].value == 0
+    assert report.section("requests") is not None

@@ -17,7 +17,8 @@ TokenKind = Literal["label", "value", "empty"]
 _NUM = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?"
 _NA = r"[/／\\—–\-－─]{1,3}"
 MONEY_UNIT = r"(?:万元|亿元|元)"
-_VAL = rf"(?:(?:{_NUM}){MONEY_UNIT}?|{_NA})"
+COUNT_UNIT = r"(?:件|条|个|项|次|人)"
+_VAL = rf"(?:(?:{_NUM})(?:{MONEY_UNIT}|{COUNT_UNIT})?|{_NA})"
 VALUE_RE = re.compile(rf"^(?:{_VAL}|无)$")
 _TRAILING = re.compile(rf"^(.*?\S)((?:\s+{_VAL})+)\s*$")
 _ALL_VALUES = re.compile(rf"^{_VAL}(?:\s+{_VAL})+$")
@@ -87,7 +88,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def parse_value(raw: str, decimal: bool = False) -> tuple[int | Decimal | None, str]:
     """(value, kind) of a value token; kind is number, zero, blank, not_applicable or text."""
-    s = re.sub(rf"{MONEY_UNIT}$", "", raw.strip().replace(",", ""))
+    s = re.sub(rf"(?:{MONEY_UNIT}|{COUNT_UNIT})$", "", raw.strip().replace(",", ""))
     if not s:
         return None, "blank"
     if VALUE_RE.match(s) and not re.match(r"^[-+]?\d", s):
