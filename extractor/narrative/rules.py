@@ -55,7 +55,8 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield m.start(), m.end()
 
 
-def _assign(context: str, unit: str, tail: str, template: str) -> tuple[str, list[str]] | None:
+def _assign(context: str, unit: str, tail: str) -> str | None:
+    """The metric a number belongs to: the first whose pattern matches its clause and unit."""
     cleaned = _FILLER.sub("", context)
     metrics = load_metrics()
     # The raw clause keeps a leading year (“2020年结转…” is the carried-over count); the cleaned
@@ -65,7 +66,7 @@ def _assign(context: str, unit: str, tail: str, template: str) -> tuple[str, lis
             if unit not in m.units:
                 continue
             if any(p.search(candidate) for p in m.compiled()):
-                return m.id, m.cells.get(template, [])
+                return m.id
     return None
 
 
@@ -98,11 +99,8 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
                 after = sentence[q.end:]
                 stop = _CLAUSE_BREAK.search(after)
                 tail = after[:stop.start()] if stop else after
-                assigned = _assign(context, q.unit, tail, template)
-                if assigned is None:
-                    continue
-                metric_id: str | None = assigned[0]
-                metric_id = _family_fix(assigned[0], before)
+                assigned = _assign(context, q.unit, tail)
+                metric_id = _family_fix(assigned, before) if assigned else None
                 if metric_id is None:
                     continue
                 cell_patterns = next((m.cells.get(template, []) for m in load_metrics() if m.id == metric_id), [])
