@@ -11,6 +11,7 @@ from extractor.models import Section, Span
 _ORG_SUFFIX = r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|局|厅|署|院|中心|办事处|街道|镇|乡|公司|馆|所|委)"
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}$")
 _TITLE_AGENCY = re.compile(r"^(?:关于)?(.{2,40}?)[（(]?(\d{4})\s*年度?[）)]?(?:度)?政府信息公开")
+_YEARISH = re.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}")
 _TITLE_END = re.compile(r"(报告|年报)[）)]?$")
 _ORG_TAIL = re.compile(rf"{_ORG_SUFFIX}$")
 _YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
@@ -79,7 +80,9 @@ def _span(text: str, start: int, length: int) -> Span:
 def read_metadata(text: str, sections: list[Section]) -> Metadata:
     meta = Metadata()
     front_end = sections[0].heading.start if sections else min(len(text), 600)
-    front = _nonempty_lines(text, 0, front_end)[:12]
+    # A saved web page puts menus and breadcrumbs before the title: look far enough, and ask the
+    # title to name a year (“首页 > 政府信息公开 > 年度报告” is not a title).
+    front = _nonempty_lines(text, 0, front_end)[:60]
 
     # Title: the first line that names the disclosure work; a following line may complete it.
     for i, (line, start, _) in enumerate(front):
@@ -88,7 +91,7 @@ def read_metadata(text: str, sections: list[Section]) -> Metadata:
             title = compact
             if not _TITLE_END.search(title) and i + 1 < len(front) and len(front[i + 1][0]) <= 12:
                 title += re.sub(r"\s+", "", front[i + 1][0])
-            if _TITLE_END.search(title):
+            if _TITLE_END.search(title) and _YEARISH.search(title):
                 meta.title = title
                 meta.spans["title"] = _span(text, start, len(line))
                 m = _TITLE_AGENCY.match(title)
@@ -102,9 +105,9 @@ def read_metadata(text: str, sections: list[Section]) -> Metadata:
                 if ym and 1990 <= int(ym.group(1)) <= 2100:
                     meta.year = int(ym.group(1))
                     meta.spans["year"] = meta.spans["title"]
-            break
+                break
 
-    for line, start, _ in front[:8]:
+    for line, start, _ in front:
         m = _DOC_NUMBER.search(line)
         if m:
             meta.doc_number = re.sub(r"\s+", "", m.group())

@@ -100,3 +100,21 @@ def test_gbk_page_with_meta_charset(wangchuan):
     report = parse_ingested(load_bytes(page.encode("gbk"), "gbk.htm"))
     assert report.document.format == "html"
     assert report.cell_map()["t3.new.total"].value == 48
+
+
+def test_saved_web_page_with_menus_breadcrumbs_and_footer(wangchuan):
+    from extractor.review import review_report
+    from extractor.synth import render_html
+
+    page = render_html(wangchuan)
+    chrome = ('<div class="nav"><a>首页</a><a>政务公开</a><a>政府信息公开</a><a>互动交流</a></div>'
+              '<div class="crumb">首页 &gt; 政府信息公开 &gt; 政府信息公开年度报告</div>'
+              '<div class="meta">索引号：000014349/2024-00012　发布机构：望川街道　发布日期：2024-01-19</div>')
+    footer = '<div class="foot">主办：青禾市云溪区人民政府办公室　网站标识码1101150001　京ICP备05083451号</div>'
+    page = page.replace("<body>", "<body>" + chrome).replace("</body>", footer + "</body>")
+    report = parse_ingested(load_bytes(page.encode("utf-8"), "saved.html"))
+    d = report.document
+    assert d.title == "青禾市云溪区望川街道办事处2023年政府信息公开工作年度报告"
+    assert (d.agency, d.year) == ("青禾市云溪区望川街道办事处", 2023)
+    assert report.problems == []
+    assert review_report(report).findings == []

@@ -142,3 +142,17 @@ def test_readme_first_command_runs():
     result = runner.invoke(app, ["review", str(EXAMPLES / "wangchuan_2023_flawed.txt"), "--exit-zero"])
     assert result.exit_code == 0
     assert result.stdout.count("【错误】") == 5
+
+
+def test_gb18030_crlf_fullwidth_copy_reviews_the_same(tmp_path):
+    original = seed_path("004").read_text(encoding="utf-8")
+    fullwidth = original.replace("69件", "６９件")
+    variant = tmp_path / "gbk.txt"
+    variant.write_bytes(fullwidth.replace("\n", "\r\n").encode("gb18030"))
+    rv = review_file(variant)
+    base = review_file(seed_path("004"))
+    assert [(c.key, c.value) for c in rv.cells] == [(c.key, c.value) for c in base.cells]
+    f = next(f for f in rv.findings if f.rule == "claim.numeric")
+    q = f.evidence[0]
+    decoded = variant.read_bytes().decode("gb18030")
+    assert decoded[q.start:q.end].replace("６９", "69") == q.quote  # offsets index the original text
