@@ -231,3 +231,21 @@ def test_id_checksum_helper():
 
     assert _id_valid("110101199003071233")
     assert not _id_valid("110101199003071234")
+
+
+@pytest.mark.parametrize("sentence", [
+    "其中自然人申请40件，法人或其他组织申请8件。",
+    "从申请方式看，当面申请12件，网上申请30件，信函申请6件。",
+    "全年共办理政府信息公开申请44件。",
+    "较上年增加12件。",
+    "依据《条例》第二十条第三项的规定公开。",
+])
+def test_common_phrasings_raise_no_false_alarm(wangchuan, sentence):
+    rv = review(variant(wangchuan, overview=list(wangchuan.paragraphs["overview"]) + [sentence]))
+    assert [f for f in rv.findings if f.severity == "error"] == []
+
+
+def test_applicant_breakdown_is_checked_against_its_columns(wangchuan):
+    rv = review(variant(wangchuan, overview=list(wangchuan.paragraphs["overview"]) + ["其中自然人申请45件。"]))
+    f = next(f for f in rv.findings if f.rule == "claim.numeric")
+    assert f.expected == 40 and "t3.new.natural_person" in f.message
