@@ -12,7 +12,7 @@ from rich.console import Console
 
 from extractor.errors import ReportError, TemplateError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Review Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -67,6 +67,10 @@ def parse(
         except TemplateError as exc:
             _fail(str(exc))
             raise typer.Exit(2) from None
+        except Exception as exc:  # a bug on one file: say so in one line and go on with the batch
+            _fail(f"{path}: internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it")
+            code = 2
+            continue
         if report.problems:
             err.print(f"[yellow]warning[/yellow]: {path}: partial parse: {len(report.problems)} problem(s); "
                       f"first: {report.problems[0].message}")

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from extractor.config import ModelSettings
-from extractor.errors import ReportError
+from extractor.errors import ReportError, TemplateError
 from extractor.models import Cell, DocumentInfo, Extraction, ParsedReport, Problem, Section
 from extractor.narrative.grounding import merge_claims, merge_narrative
 from extractor.narrative.llm import ModelBackend, ModelUnavailable, gather_limited
@@ -83,9 +83,13 @@ async def review_many(paths: list[Path], backend: ModelBackend | None, concurren
     async def one(path: Path) -> Review | ReportError:
         try:
             report = parse_file(path)
+            return await review_report_async(report, backend)
         except ReportError as exc:
             return exc
-        return await review_report_async(report, backend)
+        except TemplateError:
+            raise  # a broken schemas/ file concerns every report: stop and say so
+        except Exception as exc:  # a bug on one report must not cost the batch its other results
+            return ReportError(f"internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it", str(path))
 
     return await gather_limited([one(p) for p in paths], concurrency)
 

@@ -82,3 +82,24 @@ def test_table_cut_short_is_partial_with_problems(tmp_path):
     assert "t3.unavailable.not_held.total" in keys
     assert not keys & missing  # nothing unread is reported as a value
     assert result.stderr.count("\n") == 1 and "partial parse" in result.stderr
+
+
+def test_a_bug_on_one_file_does_not_stop_the_batch(monkeypatch, tmp_path):
+    import extractor.parse as parse_mod
+
+    real = parse_mod.parse_ingested
+
+    def flaky(ing):
+        if "boom" in ing.path:
+            raise RuntimeError("simulated bug")
+        return real(ing)
+
+    monkeypatch.setattr(parse_mod, "parse_ingested", flaky)
+    boom = tmp_path / "boom.txt"
+    boom.write_text((EXAMPLES / "wangchuan_2023.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    for command in (["parse"], ["review", "-f", "json"]):
+        result = runner.invoke(app, [*command, str(boom), EXAMPLE])
+        assert result.exit_code == 2
+        assert f"error: {boom}: internal error (RuntimeError: simulated bug)" in result.stderr
+        assert "Traceback" not in result.output
+        assert "青禾市云溪区望川街道办事处" in result.stdout
