@@ -220,3 +220,23 @@ def test_cli_review_with_scripted_endpoint_reports_run_totals(tmp_path, monkeypa
     assert data["extraction"]["backend"] == "openai" and SECRET not in json.dumps(data)
     again = CliRunner().invoke(app, args)
     assert len(script.requests) == 2 and "2 of 2 report(s) from cache" in again.stderr
+
+
+def test_long_report_split_by_section_one_request_per_part(report, tmp_path):
+    from extractor.narrative.llm import chunks
+
+    parts = chunks(report, 300)
+    assert len(parts) >= 2
+    assert all(sum(len(p["text"]) for p in part) <= 300 or len(part) == 1 for part in parts)
+    joined = "".join(p["text"] for part in parts for p in part)
+    assert "获准公开的有二十五件" in joined and "本年制发件数" not in joined
+    first = {"problems": [{"summary": "解读单一", "quote": "政策解读形式较为单一"}]}
+    later = {"improvements": [{"summary": "丰富解读", "quote": "丰富图解、视频等解读形式", "answers": [0]}],
+             "problems": [{"summary": "答复不规范", "quote": "依申请公开答复的规范性有待提高"}]}
+    script = Script(*([completion({})] * (len(parts) - 2) + [completion(first), completion(later)]))
+    rv = run(report, script, tmp_path, chunk_chars=300)
+    assert len(script.requests) == len(parts)
+    assert rv.extraction.usage.requests == len(parts)
+    # Improvement indices are per part: “0” in the last part is that part's first problem.
+    assert [p.summary for p in rv.narrative.problems] == ["解读单一", "答复不规范"]
+    assert rv.narrative.improvements[0].answers == [1]
