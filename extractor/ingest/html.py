@@ -21,6 +21,19 @@ _BLOCK = {
 _WS = re.compile(r"[ \t\r\n\f]+")
 
 
+def _rows(table: Tag) -> list[Tag]:
+    """The table's own rows (not a nested table's), through thead/tbody/tfoot."""
+    rows: list[Tag] = []
+    for child in table.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "tr":
+            rows.append(child)
+        elif child.name in ("thead", "tbody", "tfoot"):
+            rows += [tr for tr in child.children if isinstance(tr, Tag) and tr.name == "tr"]
+    return rows
+
+
 class _Walker:
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -57,9 +70,8 @@ class _Walker:
                 self.walk(child)
 
     def table(self, table: Tag) -> None:
-        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-        cells_by_row = [[c for c in tr.find_all(["td", "th"], recursive=False)] for tr in rows]
-        if any(cell.find("table") for row in cells_by_row for cell in row):
+        cells_by_row = [[c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")] for tr in _rows(table)]
+        if table.find("table") is not None:
             # A layout table holding the real table in one of its cells: read its content as blocks.
             for row in cells_by_row:
                 for cell in row:
