@@ -122,7 +122,7 @@ def review(
     from extractor.review import Review, make_backend, review_many
 
     settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value,
-                                      use_cache=not no_cache, concurrency=concurrency)
+                                      use_cache=not no_cache)
     try:
         engine = make_backend(backend.value, settings)
     except (ModelUnavailable, TemplateError) as exc:

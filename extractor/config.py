@@ -29,7 +29,6 @@ class ModelSettings(BaseModel):
     max_retries: int = Field(default=3, description="HTTP retries with backoff on 429, 5xx, timeouts")
     reasks: int = Field(default=2, description="re-asks when the answer fails validation or grounding")
     chunk_chars: int = Field(default=6000, description="prose characters per request; longer reports split by section")
-    concurrency: int = 4
     token_budget: int = Field(default=24000, description="tokens per report after which no more re-asks")
     use_cache: bool = True
     price_in_per_mtok: float = Field(default=0.0, description="USD per million prompt tokens")

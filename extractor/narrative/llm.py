@@ -140,7 +140,7 @@ class ModelBackend:
         return cache_key(s.model or "", s.base_url or "", s.mode, self.prompt_version, SCHEMA_VERSION, digest)
 
     async def _ask(self, report: ParsedReport, part: list[dict[str, str]], no: int, count: int,
-                   attempts: _Attempts, budget: list[int]) -> NarrativeExtraction:
+                   attempts: _Attempts) -> NarrativeExtraction:
         s = self.settings
         hooks = Hooks()
         hooks.on("completion:response", attempts.on_response)
@@ -148,7 +148,7 @@ class ModelBackend:
 
         def may_reask() -> bool:
             used = attempts.prompt_tokens + attempts.completion_tokens
-            return attempts.requests - start_requests <= s.reasks and used < budget[0]
+            return attempts.requests - start_requests <= s.reasks and used < s.token_budget
 
         d = report.document
         messages: list[Any] = [
@@ -173,12 +173,11 @@ class ModelBackend:
             info.dropped = [Dropped.model_validate(x) for x in hit["dropped"]]
             return ([Claim.model_validate(c) for c in hit["claims"]], Narrative.model_validate(hit["narrative"]), info)
         attempts = _Attempts()
-        budget = [s.token_budget]
         t0 = time.perf_counter()
         merged = NarrativeExtraction()
         try:
             for no, part in enumerate(parts, start=1):
-                got = await self._ask(report, part, no, len(parts), attempts, budget)
+                got = await self._ask(report, part, no, len(parts), attempts)
                 offset = len(merged.problems)
                 for imp in got.improvements:
                     imp.answers = [a + offset for a in imp.answers]

@@ -66,9 +66,6 @@ class Quantity:
     def as_number(self) -> int | Decimal:
         return int(self.value) if self.value == self.value.to_integral_value() else self.value
 
-    def contains(self, x: Decimal | int) -> bool:
-        x = Decimal(x)
-        return self.low <= x and (self.high is None or x <= self.high)
 
 
 def _step(value: Decimal) -> Decimal:

@@ -33,17 +33,16 @@ def narrative_spans(report: ParsedReport) -> list[tuple[str | None, int, int]]:
         first = min(legacy)
         sheet = max(text.rfind("统计表", 0, first), text.rfind("统计指标", 0, first))
         limit = text.rfind("\n", 0, sheet) + 1 if sheet >= 0 else first
-    has_tables = any(c.table != "legacy" for c in report.cells) or report.document.template != "legacy"
+    tables_inline = report.document.template != "legacy"  # gov forms put tables in parts 二三四
     spans: list[tuple[str | None, int, int]] = []
     sections = sorted(report.sections, key=lambda s: s.start)
-    cursor = 0
     head_end = sections[0].heading.start if sections else limit
     if head_end > 0:
         spans.append((None, 0, min(head_end, limit)))
     for s in sections:
-        if has_tables and report.document.template != "legacy" and s.key in TABLE_SECTIONS:
+        if tables_inline and s.key in TABLE_SECTIONS:
             continue
-        start, end = max(s.start, cursor), min(s.end, limit)
+        start, end = s.start, min(s.end, limit)
         if start < end:
             spans.append((s.key, start, end))
     return spans
