@@ -10,9 +10,10 @@ from extractor.ingest import Ingested, load
 from extractor.metadata import read_metadata
 from extractor.models import Cell, DocumentInfo, ParsedReport, Problem
 from extractor.sections import find_sections
-from extractor.tables.legacy import read_legacy
+from extractor.tables.legacy import name_cells, read_legacy
 from extractor.tables.reader import TableReader
-from extractor.templates import TemplateSpec, detect_template, load_templates
+from extractor.tables.runs import Relation
+from extractor.templates import TemplateSpec, detect_template, instances, load_templates
 
 _REPORT_WORDS = re.compile(r"政府信息公开")
 
@@ -38,13 +39,7 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
     if spec.legacy is not None:
         start = report.sections[0].start if report.sections else 0
         legacy_cells, legacy_problems = read_legacy(text, spec.legacy, start)
-        taken: set[str] = set()
-        for named in spec.legacy.named:
-            pattern = re.compile(named.match)
-            hit = next((c for c in legacy_cells if c.name is None and pattern.search(c.row_label)), None)
-            if hit is not None and named.key not in taken:
-                hit.name = named.key
-                taken.add(named.key)
+        name_cells(legacy_cells, spec.legacy)
         return legacy_cells, legacy_problems
     previous_end = 0
     for table in spec.tables:
@@ -56,7 +51,10 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
             start = previous_end
             later = [s.heading.start for s in report.sections if s.heading.start > start]
             end = min(later) if later else len(text)
-        reader = TableReader(table, text)
+        prefix = table.id + "."
+        relations = [Relation(i.id, i.left, i.right, i.op) for i in instances(spec)
+                     if all(k.startswith(prefix) for k in i.left + i.right)]
+        reader = TableReader(table, text, relations)
         table_cells, table_problems = reader.read(start, end)
         if table_problems:
             # Some PDFs put a row's numbers at the top of its tall label cell, above the label.

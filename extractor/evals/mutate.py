@@ -16,9 +16,9 @@ from extractor.ingest import load_bytes
 from extractor.models import ParsedReport
 from extractor.narrative.schema import Claim
 from extractor.parse import parse_ingested
-from extractor.reconcile.identities import evaluate, instances
+from extractor.reconcile.identities import evaluate
 from extractor.review import Review, review_report
-from extractor.templates import load_templates
+from extractor.templates import instances, load_templates
 
 CN = "零一二三四五六七八九"
 

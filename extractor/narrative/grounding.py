@@ -10,7 +10,7 @@ from typing import Any
 
 from extractor.ingest.text import normalise
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import expand, load_assertions, load_metrics
+from extractor.narrative.metrics import load_assertions, load_metrics
 from extractor.narrative.quantity import cn_to_int, find_quantities
 from extractor.narrative.schema import (
     Channel,
@@ -24,6 +24,7 @@ from extractor.narrative.schema import (
     Organization,
     qualitative_ids,
 )
+from extractor.templates import expand
 
 
 def locate(quote: str | None, text: str, spans: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:

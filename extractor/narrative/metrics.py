@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from functools import cache
 
@@ -76,12 +75,3 @@ def metric(metric_id: str) -> Metric | None:
     return next((m for m in load_metrics() if m.id == metric_id), None)
 
 
-def expand(patterns: list[str], keys: list[str]) -> list[str]:
-    """Wildcard cell patterns (t3.withheld.*.total) -> the keys present in this template's cells."""
-    out: list[str] = []
-    for p in patterns:
-        if "*" in p:
-            out += [k for k in keys if fnmatch.fnmatchcase(k, p)]
-        else:
-            out.append(p)
-    return out

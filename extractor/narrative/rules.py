@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import expand, load_assertions, load_metrics
+from extractor.narrative.metrics import load_assertions, load_metrics
 from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
+from extractor.templates import expand
 
 _SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()]")

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.models import Cell, ParsedReport
-from extractor.narrative.metrics import assertion, expand, metric
+from extractor.narrative.metrics import assertion, metric
 from extractor.narrative.schema import Claim
 from extractor.reconcile.findings import Evidence, Finding
+from extractor.templates import expand
 
 
 @dataclass
