@@ -69,6 +69,7 @@ def _piece_tokens(piece: str, offset: int, line: int, out: list[Token]) -> None:
 _GLUED = re.compile(r"[^\d\s.,．、%][ ]*\d|\d[ ]*[^\d\s.,．、%]")
 _RUN = re.compile(r"\d(?:[\d ]|[.](?=\d))*")
 # Digits right before “.”/“．”/“、” and a label are the next row's item number (“5.属于…”).
+_YEAR_AFTER = re.compile(r"((?:19|20)\d\d)\s?年")
 _ITEM = re.compile(r"[.．、](?=\s*[^\d\s])")
 
 
@@ -85,7 +86,11 @@ def _glued_tokens(piece: str, start: int, line: int, out: list[Token]) -> None:
         scanned = a
         if depth:
             continue
-        if _ITEM.match(piece, m.end()):
+        year = _YEAR_AFTER.search(piece, a, m.end() + 2)
+        if year is not None and year.start(1) > a and year.end() >= m.end():
+            # Prose glued to a table's last row (“…20000022025年，我局…”): the year is not a cell.
+            b = year.start(1)
+        elif _ITEM.match(piece, m.end()):
             # An item number is 1-9, or 10, 20… when the last digit is 0 (no item is numbered 0).
             width = 2 if piece[b - 1] == "0" and b - a >= 2 and piece[b - 2] in "123456789" else 1
             b -= width
