@@ -15,14 +15,14 @@ from extractor.tables.reader import TableReader
 from extractor.tables.runs import Relation
 from extractor.templates import TemplateSpec, detect_template, instances, load_templates
 
-_REPORT_WORDS = re.compile(r"政府信息公开")
+_REPORT_WORDS = re.compile(r"信息公开")
 
 
 def _fallback_template(text: str, templates: dict[str, TemplateSpec]) -> TemplateSpec | None:
     """A report whose tables are absent: pick the template by the year in its title, and say so."""
     if not _REPORT_WORDS.search(text) or not re.search(r"报告|年报", text):
         return None
-    m = re.search(r"(\d{4})\s*年度?政府信息公开", text)
+    m = re.search(r"(\d{4})\s*年度?(?:政府)?信息公开", text)
     if not m:
         return None
     year = int(m.group(1))
