@@ -193,8 +193,9 @@ class TableReader:
             label_item = items[found] if found >= 0 else None
             chunks = [v.text for v in values if v.kind == "value"]
             row_label = " ".join(x for x in (row.group, row.label) if x) or self.spec.title
-            if chunks and all(_DIGITS.fullmatch(c) for c in chunks) and (fitted is None or any(
-                    v.kind == "value" and needs_search([v.text], 1) for v in fitted)):
+            if chunks and all(_DIGITS.fullmatch(c) for c in chunks) and (
+                    needs_search(chunks, n) if fitted is None else
+                    any(v.kind == "value" and needs_search([v.text], 1) for v in fitted)):
                 options = readings(chunks, [c.decimal for c in cols])
                 if options:
                     toks = [t for v in values for t in v.tokens]

@@ -27,7 +27,10 @@ _DECIMAL = re.compile(r"(?:0|[1-9]\d*)\.\d{1,4}")
 
 
 def needs_search(chunks: list[str], n: int) -> bool:
-    """Whether the chunks are not simply one cell each."""
+    """Whether the chunks are run together, not simply one cell each. Single-digit chunks too few
+    for the row are cells that are missing, not digits to split: the row is not read."""
+    if all(len(c) == 1 for c in chunks) and len(chunks) < n:
+        return False
     return len(chunks) != n or any(not _NUMBER.fullmatch(c) and not _DECIMAL.fullmatch(c) for c in chunks)
 
 
