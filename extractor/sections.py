@@ -22,7 +22,9 @@ def _inline_title(text: str, at: int, pattern: re.Pattern[str]) -> int | None:
     stop = _STOP.search(window)
     bounded = window[:stop.start()] if stop else window
     for length in range(len(bounded), 1, -1):
-        if pattern.search(bounded[:length]):
+        # The longest title that the pattern ends at: a title pattern with no “$” would otherwise
+        # swallow the first sentence of the part.
+        if any(m.end() == length for m in pattern.finditer(bounded[:length])):
             return at + length
     window = _HARD_STOP.split(window, 1)[0]
     for length in range(2, len(window) + 1):
