@@ -9,9 +9,9 @@ from extractor.templates import SectionSpec
 
 _NUMBERING = re.compile(r"^\s*(?:表[一二三四五六]\s*[、.．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分[、：:]?|\d+[、.．])\s*")
 _HEADING_MAX = 32
-# A heading inside a long line (a crawled page whose body is one line): a top-level number after
-# the start, a space, punctuation or a table's last digits, never inside a word (“统一、规范”).
-_INLINE = re.compile(r"(?:^|(?<=[\s\d。；;！!？?：:）)」”\"，,]))([一二三四五六七八九十]{1,2})\s*[、.．]\s*")
+# A heading inside a long line (a crawled page whose body is one line): a top-level number, then a
+# title that one of the template's part patterns accepts (which “统一、规范” never is).
+_INLINE = re.compile(r"(?<![一二三四五六七八九十第])([一二三四五六七八九十]{1,2})\s*[、.．]\s*")
 _HARD_STOP = re.compile(r"[\d。；;]")
 _STOP = re.compile(r"[（(，,。；;：:\d\s]")
 
