@@ -34,80 +34,69 @@ def needs_search(chunks: list[str], n: int) -> bool:
     return len(chunks) != n or any(not _NUMBER.fullmatch(c) and not _DECIMAL.fullmatch(c) for c in chunks)
 
 
-def _splits(chunk: str, decimals: list[bool], first: int, k: int) -> list[list[Value]]:
-    """Ways to read ``chunk`` as exactly k cells, the first of which is column ``first``."""
-    out: list[list[Value]] = []
+def _splits(chunk: str, decimal: bool) -> dict[int, list[list[Value]]]:
+    """Every reading of one chunk, by the number of cells it makes."""
+    out: dict[int, list[list[Value]]] = {}
 
-    def walk(pos: int, col: int, acc: list[Value]) -> None:
-        if len(out) > MAX_READINGS:
+    def walk(pos: int, acc: list[Value]) -> None:
+        if pos == len(chunk):
+            out.setdefault(len(acc), []).append(list(acc))
             return
-        left = k - len(acc)
-        if left == 0:
-            if pos == len(chunk):
-                out.append(list(acc))
-            return
-        rest = len(chunk) - pos
-        if rest < left:
-            return
-        for width in range(1, min(_MAX_DIGITS + 5, rest - left + 1) + 1):
+        for width in range(1, min(len(chunk) - pos, _MAX_DIGITS + 5) + 1):
             piece = chunk[pos:pos + width]
-            if decimals[col] and _DECIMAL.fullmatch(piece):
+            if decimal and _DECIMAL.fullmatch(piece):
                 acc.append(Decimal(piece))
             elif _NUMBER.fullmatch(piece) and width <= _MAX_DIGITS:
-                acc.append(Decimal(piece) if decimals[col] else int(piece))
+                acc.append(int(piece))
+            elif piece.startswith("0") and width > 1:
+                break  # a leading zero only ever stands alone
             else:
                 continue
-            walk(pos + width, col + 1, acc)
+            walk(pos + width, acc)
             acc.pop()
 
-    walk(0, first, [])
+    walk(0, [])
     return out
 
 
 def readings(chunks: list[str], decimals: list[bool]) -> list[Reading]:
-    """Every reading of the chunks as len(decimals) cells, with as few blank cells as possible."""
+    """Every reading of the chunks as len(decimals) cells, with as few blank cells as possible.
+    A chunk never spans two cells' boundary with a number split by its space, so the readings
+    are the chunks' own readings put side by side (a small dynamic programme over the chunks)."""
     n = len(decimals)
     if not chunks or len(chunks) > n:
         return []
-    for blanks in range(0, n - len(chunks) + 1):
-        filled = n - blanks
-        found: list[Reading] = []
-        # Distribute the filled cells over the chunks (each chunk at least one cell).
-        for sizes in _compositions(filled, len(chunks)):
-            per_chunk: list[list[list[Value]]] = []
-            col = 0
-            for chunk, size in zip(chunks, sizes, strict=True):
-                # Which column a chunk starts at is only known up to the blanks; decimals are
-                # rare (money), so read them by the column a chunk would start at without blanks.
-                options = _splits(chunk, decimals, min(col, n - 1), size) if blanks == 0 else \
-                    _splits(chunk, [any(decimals)] * n, 0, size)
-                if not options:
-                    break
-                per_chunk.append(options)
-                col += size
-            else:
-                for combo in itertools.product(*per_chunk):
-                    values = [v for part in combo for v in part]
-                    for slots in itertools.combinations(range(n), blanks):
-                        cells: list[Value] = []
-                        it = iter(values)
-                        for i in range(n):
-                            cells.append(None if i in slots else next(it))
-                        found.append(tuple(cells))
-                        if len(found) > MAX_READINGS:
+    per_chunk = [_splits(c, any(decimals)) for c in chunks]
+    partial: dict[int, list[list[Value]]] = {0: [[]]}
+    for options in per_chunk:
+        nxt: dict[int, list[list[Value]]] = {}
+        for have, prefixes in partial.items():
+            for k, parts in options.items():
+                if have + k > n:
+                    continue
+                bucket = nxt.setdefault(have + k, [])
+                for prefix in prefixes:
+                    for part in parts:
+                        bucket.append(prefix + part)
+                        if len(bucket) > MAX_READINGS:
                             return []
+        partial = nxt
+    for filled in range(n, 0, -1):
+        found: list[Reading] = []
+        for values in partial.get(filled, []):
+            for slots in itertools.combinations(range(n), n - filled):
+                cells: list[Value] = []
+                it = iter(values)
+                for i in range(n):
+                    cells.append(None if i in slots else next(it))
+                if all(decimals[i] or not isinstance(v, Decimal) for i, v in enumerate(cells)):
+                    found.append(tuple(Decimal(v) if decimals[i] and isinstance(v, int) else v
+                                       for i, v in enumerate(cells)))
+                if len(found) > MAX_READINGS:
+                    return []
         if found:
             return sorted(set(found), key=found.index)
     return []
-
-
-def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
-    if parts == 1:
-        return [(total,)] if total >= 1 else []
-    out = []
-    for first in range(1, total - parts + 2):
-        out += [(first, *rest) for rest in _compositions(total - first, parts - 1)]
-    return out
 
 
 @dataclass
