@@ -14,8 +14,9 @@ Number = Annotated[
 
 CellKind = Literal["number", "zero", "blank", "not_applicable", "text", "ambiguous"]
 # direct: one token per cell; split: run-together digits with one reading; inferred: run-together
-# digits whose reading was chosen by the form's identities (listed in inferred_from).
-CellReading = Literal["direct", "split", "inferred"]
+# digits whose reading was chosen by the form's identities (listed in inferred_from); derived: a
+# total the report left blank, computed from its filled parts (never used to accuse on its identity).
+CellReading = Literal["direct", "split", "inferred", "derived"]
 
 
 class Span(BaseModel):

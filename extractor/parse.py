@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from extractor.errors import ReportError
+from extractor.furniture import blank_furniture
 from extractor.ingest import Ingested, load
 from extractor.metadata import read_metadata
 from extractor.models import Cell, DocumentInfo, ParsedReport, Problem
@@ -93,7 +94,7 @@ def parse_ingested(ing: Ingested) -> ParsedReport:
 
 def _parse_text(ing: Ingested) -> ParsedReport:
     templates = load_templates()
-    text = ing.text
+    text = blank_furniture(ing.text)
     spec = detect_template(text, templates)
     assumed = False
     if spec is None:

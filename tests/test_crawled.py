@@ -190,3 +190,40 @@ def test_corpus_tables_read_and_only_confirmed_errors():
             assert not unread, (path.name, unread)
         errors = [f for f in review(report).findings if f.severity == "error"]
         assert len(errors) == CONFIRMED.get(path.name, 0), (path.name, [e.message for e in errors])
+
+
+def test_page_furniture_is_blanked_without_moving_offsets():
+    from extractor.furniture import blank_furniture
+
+    text = ("相关链接： Normal 0 7.8 磅 0 2 false false false EN-US ZH-CN X-NONE /* Style Definitions */ "
+            "table.MsoNormalTable {mso-style-name:普通表格; font-size:10.0pt;} 根据<!--[if !supportLists]-->条例\n"
+            "- 1 -\n正文")
+    clean = blank_furniture(text)
+    assert len(clean) == len(text) and clean.count("\n") == text.count("\n")
+    assert "Mso" not in clean and "Normal" not in clean and "<!--" not in clean and "- 1 -" not in clean
+    assert clean.index("根据") == text.index("根据") and "正文" in clean
+
+
+def test_markdown_table_from_a_converter():
+    t3 = ("| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+          "| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n")
+    text = ("测试镇2022年政府信息公开工作年度报告\n一、总体情况\n依法公开。\n三、收到和处理政府信息公开申请情况\n" + t3
+            + "五、存在的主要问题及改进情况\n无明显问题。\n")
+    cells = parse(text).cell_map()
+    assert cells["t3.new.natural_person"].value == 3 and cells["t3.new.total"].value == 3
+    assert cells["t3.new.total"].reading == "direct"
+
+
+def test_blank_total_is_derived_for_claims_and_one_form_warning():
+    t3 = ("一、本年新收政府信息公开申请数量\t250\t10\t5\t5\t3\t2\t\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n")
+    text = ("测试镇2022年政府信息公开工作年度报告\n一、总体情况\n全年共收到政府信息公开申请258件。\n"
+            "三、收到和处理政府信息公开申请情况\n" + t3 + "五、存在的主要问题及改进情况\n无明显问题。\n")
+    review = review_report(parse(text))
+    claim = next(f for f in review.findings if f.rule == "claim.numeric")
+    assert claim.severity == "error" and claim.expected == 275 and claim.found == 258
+    assert "按该行各栏之和计算" in claim.message
+    assert any("按该行各栏之和计算" in (e.label or "") for e in claim.evidence)
+    blanks = [f for f in review.findings if f.rule == "form.tables" and "合计栏空白" in f.message]
+    assert len(blanks) == 1 and blanks[0].severity == "warning"
+    assert not [f for f in review.findings if f.rule == "identity.table"]

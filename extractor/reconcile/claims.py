@@ -8,6 +8,7 @@ from decimal import Decimal
 from extractor.models import Cell, ParsedReport
 from extractor.narrative.metrics import assertion, metric
 from extractor.narrative.schema import Claim
+from extractor.reconcile.derived import derived_cells
 from extractor.reconcile.findings import Evidence, Finding
 from extractor.templates import expand
 
@@ -96,6 +97,8 @@ def check_numeric(claim: Claim, report: ParsedReport, cells: dict[str, Cell]) ->
         # Run-together digits read by the form's identities: likely, not certain.
         severity = "warning"
         note = "（表格数字连写，该值系按勾稽关系推定，请核对原表）"
+    elif any(c.reading == "derived" for c in found):
+        note = "（表格总计栏空白，按该行各栏之和计算）"
     return ClaimOutcome(claim, "fail", Finding(
         rule="claim.numeric", severity=severity,  # type: ignore[arg-type]
         message=(f"正文称{name}{'“' + claim.qualifier + '”' if claim.qualifier else ''}{claim.value}{claim.unit or ''}，"
@@ -132,6 +135,7 @@ def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]
 
 def check_claims(report: ParsedReport, claims: list[Claim]) -> list[ClaimOutcome]:
     cells = report.reliable_cell_map()
+    cells.update(derived_cells(report))
     out = []
     for claim in claims:
         check = check_numeric if claim.kind == "numeric" else check_qualitative

@@ -6,6 +6,7 @@ import re
 
 from extractor.metadata import parse_date
 from extractor.models import ParsedReport, Problem
+from extractor.reconcile.derived import derived_cells
 from extractor.reconcile.findings import Check, Evidence, Finding
 from extractor.templates import TableSpec, TemplateSpec, load_templates
 
@@ -117,6 +118,16 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
             rule="form.tables", severity="warning",
             message="表格缺少模板规定的行：" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
             expected="按模板列出各行", found=f"缺 {len(absent_rows)} 行",
+        ))
+    blanks = derived_cells(report)
+    if blanks:
+        rows = "、".join(f"“{c.row_label.split(' > ')[-1]}”" for c in list(blanks.values())[:6])
+        out.append(Finding(
+            rule="form.tables", severity="warning",
+            message=(f"表格有 {len(blanks)} 处合计栏空白而各分项已填（{rows}等），合计未填不等于零；"
+                     "相关核对已按各分项之和计算，请补填合计。"),
+            expected="合计栏填写", found=f"{len(blanks)} 处空白",
+            evidence=[Evidence.of_cell(c) for c in list(blanks.values())[:6]],
         ))
     for name in unread:
         out.append(Finding(

@@ -121,13 +121,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
         line = text[pos:stop]
-        if "\t" in line:
-            pieces = line.split("\t")
+        # A Markdown table row (“| 规章 | 0 | 0 | 0 |”, from a converter) is cells as a tab row is.
+        sep = "|" if line.lstrip().startswith("|") and line.count("|") >= 3 else "\t"
+        if sep in line:
+            pieces = line.split(sep)
+            if sep == "|" and not pieces[-1].strip():
+                pieces.pop()  # the text after a closing bar is not a cell
             offset = pos
             for idx, piece in enumerate(pieces):
                 if idx == 0 and not piece.strip():
                     offset += len(piece) + 1
-                    continue  # the text before a leading tab is not a cell
+                    continue  # the text before a leading tab or bar is not a cell
                 if not piece.strip():
                     tokens.append(Token("", "empty", offset, offset, line_no))
                 else:
