@@ -68,8 +68,8 @@ def _piece_tokens(piece: str, offset: int, line: int, out: list[Token]) -> None:
 # “…0000000 5.属于三类内部…”): a run of digits between two labels is one row's values.
 _GLUED = re.compile(r"[^\d\s.,．、%][ ]*\d|\d[ ]*[^\d\s.,．、%]")
 _RUN = re.compile(r"\d(?:[\d ]|[.](?=\d))*")
-# Digits right before “.”/“．”/“、” and a label are the next row's item number (“5.属于…”).
 _YEAR_AFTER = re.compile(r"((?:19|20)\d\d)\s?年")
+# Digits right before “.”/“．”/“、” and a label are the next row's item number (“5.属于…”).
 _ITEM = re.compile(r"[.．、](?=\s*[^\d\s])")
 
 
@@ -80,9 +80,8 @@ def _glued_tokens(piece: str, start: int, line: int, out: list[Token]) -> None:
     for m in _RUN.finditer(piece):
         a, b = m.start(), len(m.group().rstrip()) + m.start()
         # A number inside brackets belongs to its label (“（不同渠道公开相同信息计1条）”).
-        for ch in piece[scanned:a]:
-            depth += ch in "（(" and 1 or (ch in "）)" and -1 or 0)
-        depth = max(depth, 0)
+        segment = piece[scanned:a]
+        depth = max(0, depth + segment.count("（") + segment.count("(") - segment.count("）") - segment.count(")"))
         scanned = a
         if depth:
             continue
