@@ -11,7 +11,7 @@ from extractor.ingest import Ingested, load
 from extractor.metadata import read_metadata
 from extractor.models import Cell, DocumentInfo, ParsedReport, Problem
 from extractor.sections import find_sections
-from extractor.tables.legacy import name_cells, read_legacy
+from extractor.tables.legacy import read_legacy
 from extractor.tables.reader import TableReader
 from extractor.tables.runs import Relation
 from extractor.templates import TemplateSpec, detect_template, instances, load_templates
@@ -39,8 +39,7 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
     problems: list[Problem] = []
     if spec.legacy is not None:
         start = report.sections[0].start if report.sections else 0
-        legacy_cells, legacy_problems = read_legacy(text, spec.legacy, start)
-        name_cells(legacy_cells, spec.legacy)
+        legacy_cells, legacy_problems = read_legacy(text, spec.legacy, start, spec.identities)
         return legacy_cells, legacy_problems
     previous_end = 0
     for table in spec.tables:

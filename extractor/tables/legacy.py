@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.models import Cell, Problem, Span
-from extractor.tables.runs import Relation, RowRun, needs_search, readings, resolve
+from extractor.tables.runs import Relation, RowRun, ambiguity, needs_search, readings, resolve, settle
 from extractor.tables.tokens import Token, parse_value, tokenize
-from extractor.templates import LegacySpec
+from extractor.templates import IdentitySpec, LegacySpec
 
 _LEVELS = [
     (1, re.compile(r"^[一二三四五六七八九十]+[、.．]")),
@@ -118,7 +118,10 @@ def _rows(tokens: list[Token], units: list[str]) -> list[_Row]:
     return rows
 
 
-def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell], list[Problem]]:
+def read_legacy(text: str, spec: LegacySpec, start: int = 0, identities: list[IdentitySpec] | None = None,
+                ) -> tuple[list[Cell], list[Problem]]:
+    """Every row of the sheet, named where the template knows the indicator, run-together values
+    settled by the sheet's identities (the template's, per column)."""
     header = find_header(text, spec, start)
     if header is None:
         return [], [Problem(code="table_missing", message="未找到统计表表头（指标名称、单位、统计数）", table="legacy")]
@@ -187,8 +190,11 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
         cells += row_cells
     if not cells:
         return [], [Problem(code="table_missing", message="统计表中没有可读的指标行", table="legacy")]
+    name_cells(cells, spec)
     if runs:
-        _settle(runs, cells, problems, spec)
+        idents = [(i.id, [i.left] if isinstance(i.left, str) else list(i.left), list(i.right))
+                  for i in identities or []]
+        _settle(runs, cells, problems, relations(cells, idents))
     return cells, problems
 
 
@@ -227,37 +233,16 @@ def relations(cells: list[Cell], identities: list[tuple[str, list[str], list[str
 
 
 def _settle(runs: list[tuple[RowRun, list[Cell]]], cells: list[Cell], problems: list[Problem],
-            spec: LegacySpec) -> None:
-    from extractor.templates import load_templates
-
-    template = next((t for t in load_templates().values() if t.legacy is spec), None)
-    name_cells(cells, spec)
-    idents = [(i.id, [i.left] if isinstance(i.left, str) else list(i.left), list(i.right))
-              for i in (template.identities if template else [])]
-    rels = relations(cells, idents)
+            rels: list[Relation]) -> None:
     searched = {k for run, _ in runs for k in run.keys}
     fixed = [RowRun([c.key], [(c.value,)], False) for c in cells if c.key not in searched]
-    initial = {id(run): list(run.readings) for run, _ in runs}
     resolve([run for run, _ in runs] + fixed, rels)
     for run, row_cells in runs:
-        open_keys = []
-        for i, cell in enumerate(row_cells):
-            now = {r[i] for r in run.readings}
-            first = {r[i] for r in initial[id(run)]}
-            if len(now) > 1:
-                cell.kind, cell.value, cell.reading = "ambiguous", None, "split"
-                open_keys.append(cell.key)
-                continue
-            value = next(iter(now))
-            cell.value = value
-            cell.kind = "blank" if value is None else ("zero" if value == 0 else "number")
-            cell.reading = "split" if len(first) == 1 else "inferred"
-            cell.inferred_from = list(run.inferred_by) if cell.reading == "inferred" else []
+        for cell, st in zip(row_cells, settle(run), strict=True):
+            cell.value, cell.kind, cell.reading = st.value, st.kind, st.reading  # type: ignore[assignment]
+            cell.inferred_from = st.inferred_from
+        label = row_cells[0].row_label.split(" > ")[-1]
+        open_keys, message, candidates = ambiguity(run, f"统计表“{label}”行")
         if open_keys:
-            label = row_cells[0].row_label.split(" > ")[-1]
-            problems.append(Problem(
-                code="ambiguous", table="legacy", keys=open_keys, source=row_cells[0].source,
-                message=(f"统计表“{label}”行的数字连写为“{run.raw}”，可有 {len(run.readings)} 种读法，"
-                         f"{len(open_keys)} 个单元格无法确定"),
-                candidates=[list(r) for r in run.readings[:12]],
-            ))
+            problems.append(Problem(code="ambiguous", table="legacy", keys=open_keys, source=row_cells[0].source,
+                                    message=message, candidates=candidates))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.models import Cell, Problem, Span
-from extractor.tables.runs import Relation, RowRun, needs_search, readings, resolve
+from extractor.tables.runs import Relation, RowRun, ambiguity, needs_search, readings, resolve, settle
 from extractor.tables.tokens import Token, parse_value, tokenize
 from extractor.templates import ColumnSpec, TableSpec, cell_key
 
@@ -99,7 +99,6 @@ class _Pending:
     cols: list[ColumnSpec]
     span: Span
     context: str
-    initial: list[tuple[object, ...]] = field(default_factory=list)
 
 
 class TableReader:
@@ -202,7 +201,7 @@ class TableReader:
                     context = label_item.text if label_item else ""
                     pending.append(_Pending(
                         RowRun(keys, options, True, raw=self.text[toks[0].start:toks[-1].end]),
-                        row_label, list(cols), _span(toks), context, list(options)))
+                        row_label, list(cols), _span(toks), context))
                     cursor = (found if found >= 0 else 0) + 1 + self._advance(r_idx, values)
                     continue
                 fitted = None
@@ -241,31 +240,18 @@ class TableReader:
         resolve([p.run for p in pending] + fixed, self.relations)
         order = {k: i for i, k in enumerate(self.spec.cell_keys())}
         for p in pending:
-            open_keys: list[str] = []
-            for i, (key, col) in enumerate(zip(p.run.keys, p.cols, strict=True)):
-                first = {r[i] for r in p.initial}
-                now = {r[i] for r in p.run.readings}
-                value = next(iter(now)) if len(now) == 1 else None
-                if len(now) > 1:
-                    kind, reading, open_keys = "ambiguous", "split", open_keys + [key]
-                else:
-                    kind = "blank" if value is None else ("zero" if value == 0 else "number")
-                    reading = "split" if len(first) == 1 else "inferred"
+            for key, col, st in zip(p.run.keys, p.cols, settle(p.run), strict=True):
                 cells.append(Cell(
                     key=key, table=self.spec.id, row_label=p.row_label,
                     col_label=" ".join(x for x in (col.group, col.label) if x),
-                    value=value, kind=kind, raw=p.run.raw,  # type: ignore[arg-type]
-                    unit=_unit_for(col, p.context, ""), source=p.span, reading=reading,  # type: ignore[arg-type]
-                    inferred_from=list(p.run.inferred_by) if reading == "inferred" else [],
+                    value=st.value, kind=st.kind, raw=p.run.raw,  # type: ignore[arg-type]
+                    unit=_unit_for(col, p.context, ""), source=p.span, reading=st.reading,  # type: ignore[arg-type]
+                    inferred_from=st.inferred_from,
                 ))
+            open_keys, message, candidates = ambiguity(p.run, f"{self._name()}：“{p.row_label}”行")
             if open_keys:
-                problems.append(Problem(
-                    code="ambiguous",
-                    message=(f"{self._name()}：“{p.row_label}”行的数字连写为“{p.run.raw}”，可有 "
-                             f"{len(p.run.readings)} 种读法，{len(open_keys)} 个单元格无法确定"),
-                    table=self.spec.id, keys=open_keys, source=p.span,
-                    candidates=[list(r) for r in p.run.readings[:12]],
-                ))
+                problems.append(Problem(code="ambiguous", message=message, table=self.spec.id, keys=open_keys,
+                                        source=p.span, candidates=candidates))
         cells.sort(key=lambda c: order.get(c.key, len(order)))
 
     def _advance(self, r_idx: int, values: list[Item]) -> int:

@@ -108,6 +108,10 @@ class RowRun:
     searched: bool  # read from run-together digits rather than one token per cell
     raw: str = ""
     inferred_by: list[str] = field(default_factory=list)
+    initial: list[Reading] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.initial = list(self.readings)
 
 
 @dataclass
@@ -175,10 +179,32 @@ def resolve(rows: list[RowRun], relations: list[Relation]) -> None:
                     changed = True
 
 
-def settled(row: RowRun) -> list[tuple[Value, bool]]:
-    """Per cell: (value, certain). A cell whose readings disagree is (None, False)."""
+@dataclass
+class Settled:
+    value: Value
+    kind: str  # number, zero, blank or ambiguous
+    reading: str  # split: one reading from the digits alone; inferred: chosen by identities
+    inferred_from: list[str]
+
+
+def settle(row: RowRun) -> list[Settled]:
+    """Per cell, what the readings left: a value all remaining readings agree on, or ambiguous."""
     out = []
     for i in range(len(row.keys)):
-        values = {r[i] for r in row.readings}
-        out.append((values.pop(), True) if len(values) == 1 else (None, False))
+        now = {r[i] for r in row.readings}
+        if len(now) > 1:
+            out.append(Settled(None, "ambiguous", "split", []))
+            continue
+        value = next(iter(now))
+        kind = "blank" if value is None else ("zero" if value == 0 else "number")
+        certain = len({r[i] for r in row.initial}) == 1
+        out.append(Settled(value, kind, "split" if certain else "inferred", [] if certain else list(row.inferred_by)))
     return out
+
+
+def ambiguity(row: RowRun, where: str) -> tuple[list[str], str, list[list[Value]]]:
+    """The keys a row leaves open, the message saying so, and the readings still possible."""
+    open_keys = [k for k, st in zip(row.keys, settle(row), strict=True) if st.kind == "ambiguous"]
+    message = (f"{where}的数字连写为“{row.raw}”，可有 {len(row.readings)} 种读法，"
+               f"{len(open_keys)} 个单元格无法确定")
+    return open_keys, message, [list(r) for r in row.readings[:12]]
