@@ -14,7 +14,7 @@ from extractor.narrative.metrics import expand, load_assertions, load_metrics
 from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
 
-_SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
+_SENTENCE = re.compile(r"[^。！？；;\n]{1,1000}[。！？；;]?")  # bounded: work per sentence is quadratic
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()]")
 _CHANGE = re.compile(r"(同比|较上年|比上年|较去年|比去年|增加|减少|增长|下降|提高|降低|上升)[了约近达]?$")
 _FILLER = re.compile(r"^(?:\d{4}年度?|全年|本年度?|今年|其中|共计?|合计|总计|另有?|此外|并|均|已|分别为?|[\s“”\"]+)+")
@@ -179,7 +179,7 @@ def extract_narrative(report: ParsedReport) -> Narrative:
         if sec is None:
             continue
         body = text[sec.start:sec.end]
-        m = re.search(r"[^。；\n]*领导小组[^。；\n]*", body)
+        m = re.search(r"(?<![^。；\n])[^。；\n]*?领导小组[^。；\n]*", body)  # starts only at a clause: linear
         if m:
             org.leading_group = True
             org.quotes.append(Grounded(**_grounded(text, sec.start + m.start(), sec.start + m.end())))  # type: ignore[arg-type]
