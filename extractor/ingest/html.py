@@ -69,7 +69,7 @@ class _Walker:
                 if text.strip():
                     self.parts.append(text)
             else:
-                stack += self._expand(item)  # type: ignore[arg-type]
+                stack += self._expand(item)
 
     def _expand(self, el: etree._Element) -> list[object]:
         """The stack items (reversed) an element stands for; tables are written on the spot."""
