@@ -83,7 +83,11 @@ class ModelSettings(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = None
     mode: str = "tools"
-    timeout: float = 60.0
+    timeout: float = Field(default=60.0, description="seconds for one HTTP request")
+    connect_timeout: float = Field(default=10.0, description="seconds to connect to the endpoint")
+    deadline: float = Field(default=90.0, description="seconds for a report's whole model extraction "
+                            "(every request, retry and re-ask); then the rules backend takes over")
+    max_answer_bytes: int = Field(default=1_000_000, description="an answer larger than this is refused unread")
     max_retries: int = Field(default=3, description="HTTP retries with backoff on 429, 5xx, timeouts")
     reasks: int = Field(default=2, description="re-asks when the answer fails validation or grounding")
     chunk_chars: int = Field(default=6000, description="prose characters per request; longer reports split by section")
