@@ -4,8 +4,7 @@ Every distinct cell is written once, in document order, so a cell spanning rows 
 neither lost nor counted twice; the table reader then reads by labels and order, not positions.
 
 The tree is lxml's own (no BeautifulSoup layer: it was about half the time) and it is walked with
-an explicit stack, so no nesting depth can exhaust Python's recursion. libxml2 itself nests at most
-256 levels; deeper markup is kept, read as if flatter.
+an explicit stack, so no nesting depth can exhaust Python's recursion.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 import lxml.html
 from lxml import etree
 
+from extractor.errors import ReportError
 from extractor.ingest.flatten import TableWriter
 
 _SKIP = {"script", "style", "noscript", "head", "template", "iframe", "object", "svg", "button", "select"}
@@ -114,10 +114,16 @@ class _Walker:
 def html_to_text(markup: str) -> str:
     # lxml refuses a str that declares its own encoding; the text is already decoded.
     markup = _XML_DECL.sub("", markup, count=1)
+    # huge_tree lifts libxml2's nesting limit from 256 to 2,048 levels (deeply unclosed <font> tags
+    # happen in real pages); beyond that libxml2 drops the content, so the page is refused.
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        doc = lxml.html.document_fromstring(markup)
+        doc = lxml.html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):  # nothing but whitespace or comments: no text
         return ""
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise ReportError("HTML nested deeper than the parser's limit of 2,048 levels: what lies deeper "
+                          "would be lost; save the page's text instead")
     body = doc.find("body")
     root = body if body is not None else doc
     title_el = doc.find(".//title")
