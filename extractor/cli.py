@@ -42,8 +42,10 @@ def _root() -> None:
 
 
 def _fail(message: str) -> None:
+    from extractor.secrets import redact
+
     err.print("[red]error[/red]: ", markup=True, end="")
-    err.print(" ".join(message.split()), markup=False)  # one line, and the report's text is not markup
+    err.print(redact(" ".join(message.split())), markup=False)  # one line; the report's text is not markup
 
 
 LimitOption = Annotated[list[str] | None, typer.Option(
