@@ -2,7 +2,7 @@
 
     python benchmarks/bench_parse.py [FOLDER_OR_FILE ...] [--repeat N] [--review]
 
-Without arguments it reads examples/ and ../shared/seeds/ (when present). Rendering a synthetic
+Without arguments it reads examples/, ../shared/seeds/ and ../shared/corpus/ (when present). Rendering a synthetic
 corpus first (--synth N) gives a larger, reproducible set in text and HTML.
 """
 
@@ -55,7 +55,8 @@ def main() -> None:
         from extractor.review import review_file
 
         run = review_file  # type: ignore[assignment]
-    files = collect(args.paths or [str(ROOT / "examples"), str(ROOT.parent / "shared" / "seeds")])
+    files = collect(args.paths or [str(ROOT / "examples"), str(ROOT.parent / "shared" / "seeds"),
+                                   str(ROOT.parent / "shared" / "corpus")])
     tmp = tempfile.TemporaryDirectory()
     if args.synth:
         files += synth_corpus(args.synth, Path(tmp.name))

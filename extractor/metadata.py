@@ -10,7 +10,7 @@ from extractor.models import Section, Span
 
 _ORG_SUFFIX = r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|局|厅|署|院|中心|办事处|街道|镇|乡|公司|馆|所|委)"
 _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{_ORG_SUFFIX}$")
-_TITLE_AGENCY = re.compile(r"^(?:关于)?(.{2,40}?)[（(]?(\d{4})\s*年度?[）)]?(?:度)?政府信息公开")
+_TITLE_AGENCY = re.compile(r"^(?:关于)?(.{2,40}?)[（(]?(\d{4})\s*年度?[）)]?(?:度)?(?:政府)?信息公开")
 _YEARISH = re.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}")
 _TITLE_END = re.compile(r"(报告|年报)[）)]?$")
 _ORG_TAIL = re.compile(rf"{_ORG_SUFFIX}$")
@@ -73,6 +73,24 @@ def _nonempty_lines(text: str, start: int, end: int) -> list[tuple[str, int, int
     return out
 
 
+_CRAWLER_FIELD = re.compile(r"^(标题|题目|发布时间|发布日期|成文日期|文号|发文字号|发布机构|来源|信息来源|栏目|所属栏目|"
+                            r"原文链接|本地目录|索引号|分类|浏览次数|页面链接)\s*[:：]\s*")
+_FURNITURE = re.compile(r"^(?:=+.*=+|首页\s*[>›].*|当前位置.*|【\s*字体.*|分享到.*|打印本页.*|关闭窗口.*)$")
+
+
+def _page_furniture(lines: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A crawler's header (标题: … 发布时间: …) and a page's breadcrumbs are not the report; a
+    crawled title keeps its value only (the report's own title, as the page published it)."""
+    out = []
+    for line, start, no in lines:
+        m = _CRAWLER_FIELD.match(line)
+        if m and m.group(1) in ("标题", "题目"):
+            out.append((line[m.end():], start + m.end(), no))
+        elif not m and not _FURNITURE.match(line):
+            out.append((line, start, no))
+    return out
+
+
 def _span(text: str, start: int, length: int) -> Span:
     return Span(start=start, end=start + length, line=text.count("\n", 0, start) + 1)
 
@@ -82,7 +100,7 @@ def read_metadata(text: str, sections: list[Section]) -> Metadata:
     front_end = sections[0].heading.start if sections else min(len(text), 600)
     # A saved web page puts menus and breadcrumbs before the title: look far enough, and ask the
     # title to name a year (“首页 > 政府信息公开 > 年度报告” is not a title).
-    front = _nonempty_lines(text, 0, front_end)[:60]
+    front = _page_furniture(_nonempty_lines(text, 0, front_end))[:60]
 
     # Title: the first line that names the disclosure work; a following line may complete it.
     for i, (line, start, _) in enumerate(front):

@@ -12,7 +12,11 @@ Number = Annotated[
     PlainSerializer(lambda v: float(v) if isinstance(v, Decimal) else v, when_used="json"),
 ]
 
-CellKind = Literal["number", "zero", "blank", "not_applicable", "text"]
+CellKind = Literal["number", "zero", "blank", "not_applicable", "text", "ambiguous"]
+# direct: one token per cell; split: run-together digits with one reading; inferred: run-together
+# digits whose reading was chosen by the form's identities (listed in inferred_from); derived: a
+# total the report left blank, computed from its filled parts (never used to accuse on its identity).
+CellReading = Literal["direct", "split", "inferred", "derived"]
 
 
 class Span(BaseModel):
@@ -36,6 +40,13 @@ class Cell(BaseModel):
     unit: str | None = None
     name: str | None = Field(default=None, description="a named key for a legacy row, from the template")
     source: Span | None = None
+    reading: CellReading = "direct"
+    inferred_from: list[str] = Field(default_factory=list, description="identities that chose the reading")
+
+    @property
+    def certain(self) -> bool:
+        """Read from the digits alone: safe to accuse on."""
+        return self.reading != "inferred" and self.kind != "ambiguous"
 
 
 class Section(BaseModel):
@@ -54,6 +65,8 @@ class Problem(BaseModel):
     table: str | None = None
     keys: list[str] = Field(default_factory=list)
     source: Span | None = None
+    candidates: list[list[Number | None]] = Field(
+        default_factory=list, description="for an ambiguous run: every reading still possible, cell by cell")
 
 
 class DocumentInfo(BaseModel):

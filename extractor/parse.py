@@ -6,22 +6,24 @@ import re
 from pathlib import Path
 
 from extractor.errors import ReportError
+from extractor.furniture import blank_furniture
 from extractor.ingest import Ingested, load
 from extractor.metadata import read_metadata
 from extractor.models import Cell, DocumentInfo, ParsedReport, Problem
 from extractor.sections import find_sections
-from extractor.tables.legacy import read_legacy
+from extractor.tables.legacy import name_cells, read_legacy
 from extractor.tables.reader import TableReader
-from extractor.templates import TemplateSpec, detect_template, load_templates
+from extractor.tables.runs import Relation
+from extractor.templates import TemplateSpec, detect_template, instances, load_templates
 
-_REPORT_WORDS = re.compile(r"政府信息公开")
+_REPORT_WORDS = re.compile(r"信息公开")
 
 
 def _fallback_template(text: str, templates: dict[str, TemplateSpec]) -> TemplateSpec | None:
     """A report whose tables are absent: pick the template by the year in its title, and say so."""
     if not _REPORT_WORDS.search(text) or not re.search(r"报告|年报", text):
         return None
-    m = re.search(r"(\d{4})\s*年度?政府信息公开", text)
+    m = re.search(r"(\d{4})\s*年度?(?:政府)?信息公开", text)
     if not m:
         return None
     year = int(m.group(1))
@@ -38,13 +40,7 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
     if spec.legacy is not None:
         start = report.sections[0].start if report.sections else 0
         legacy_cells, legacy_problems = read_legacy(text, spec.legacy, start)
-        taken: set[str] = set()
-        for named in spec.legacy.named:
-            pattern = re.compile(named.match)
-            hit = next((c for c in legacy_cells if c.name is None and pattern.search(c.row_label)), None)
-            if hit is not None and named.key not in taken:
-                hit.name = named.key
-                taken.add(named.key)
+        name_cells(legacy_cells, spec.legacy)
         return legacy_cells, legacy_problems
     previous_end = 0
     for table in spec.tables:
@@ -56,7 +52,10 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
             start = previous_end
             later = [s.heading.start for s in report.sections if s.heading.start > start]
             end = min(later) if later else len(text)
-        reader = TableReader(table, text)
+        prefix = table.id + "."
+        relations = [Relation(i.id, i.left, i.right, i.op) for i in instances(spec)
+                     if all(k.startswith(prefix) for k in i.left + i.right)]
+        reader = TableReader(table, text, relations)
         table_cells, table_problems = reader.read(start, end)
         if table_problems:
             # Some PDFs put a row's numbers at the top of its tall label cell, above the label.
@@ -95,7 +94,7 @@ def parse_ingested(ing: Ingested) -> ParsedReport:
 
 def _parse_text(ing: Ingested) -> ParsedReport:
     templates = load_templates()
-    text = ing.text
+    text = blank_furniture(ing.text)
     spec = detect_template(text, templates)
     assumed = False
     if spec is None:

@@ -9,6 +9,28 @@ from extractor.templates import SectionSpec
 
 _NUMBERING = re.compile(r"^\s*(?:表[一二三四五六]\s*[、.．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分[、：:]?|\d+[、.．])\s*")
 _HEADING_MAX = 32
+# A heading inside a long line (a crawled page whose body is one line): a top-level number, then a
+# title that one of the template's part patterns accepts (which “统一、规范” never is).
+_INLINE = re.compile(r"(?<![一二三四五六七八九十第])([一二三四五六七八九十]{1,2})\s*[、.．]\s*")
+_HARD_STOP = re.compile(r"[\d。；;]")
+_STOP = re.compile(r"[（(，,。；;：:\d\s]")
+
+
+def _inline_title(text: str, at: int, pattern: re.Pattern[str]) -> int | None:
+    """End of the heading title that starts at ``at`` and matches ``pattern``, or None."""
+    window = text[at:at + _HEADING_MAX + 8].split("\n", 1)[0]
+    stop = _STOP.search(window)
+    bounded = window[:stop.start()] if stop else window
+    for length in range(len(bounded), 1, -1):
+        # The longest title that the pattern ends at: a title pattern with no “$” would otherwise
+        # swallow the first sentence of the part.
+        if any(m.end() == length for m in pattern.finditer(bounded[:length])):
+            return at + length
+    window = _HARD_STOP.split(window, 1)[0]
+    for length in range(2, len(window) + 1):
+        if pattern.search(window[:length]):
+            return at + length
+    return None
 
 
 def _lines(text: str) -> list[tuple[int, int, int]]:
@@ -28,7 +50,18 @@ def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:
     for start, end, line_no in _lines(text):
         line = text[start:end]
         stripped = line.strip()
-        if not stripped or len(stripped) > _HEADING_MAX + 8:
+        if len(stripped) > _HEADING_MAX + 8:
+            for m in _INLINE.finditer(text, start, end):
+                for spec, pattern in patterns:
+                    if spec.key in taken:
+                        continue
+                    stop = _inline_title(text, m.end(), pattern)
+                    if stop is not None:
+                        found.append((spec, m.start(), stop, line_no, stop))
+                        taken.add(spec.key)
+                        break
+            continue
+        if not stripped:
             continue
         numbered = _NUMBERING.match(stripped)
         title = stripped[numbered.end():] if numbered else stripped

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -80,7 +82,8 @@ class LegacyIndicator(BaseModel):
 
 
 class LegacySpec(BaseModel):
-    header_end: str = "统计数"
+    header: str = Field(description="pattern of the sheet's label and unit column heads")
+    columns: list[str] = Field(description="patterns of the value column heads, in the order they may follow")
     units: list[str]
     named: list[LegacyIndicator] = Field(default_factory=list)
 
@@ -137,3 +140,55 @@ def detect_template(text: str, templates: dict[str, TemplateSpec] | None = None)
         if score > 0 and (best is None or score > best[0]):
             best = (score, spec)
     return best[1] if best else None
+
+
+def expand(patterns: list[str], keys: list[str]) -> list[str]:
+    """Wildcard cell patterns (t3.withheld.*.total) -> the keys present in this template's cells."""
+    out: list[str] = []
+    for p in patterns:
+        if "*" in p:
+            out += [k for k in keys if fnmatch.fnmatchcase(k, p)]
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class Instance:
+    id: str
+    text: str
+    left: list[str]
+    right: list[str]
+    op: str = "eq"  # eq: left = right; ge: left >= right (a cumulative figure and its year)
+
+
+_INSTANCES: dict[int, list[Instance]] = {}
+
+
+def instances(spec: TemplateSpec) -> list[Instance]:
+    """The template's identities expanded over rows, columns or values (once per template)."""
+    if id(spec) in _INSTANCES:
+        return _INSTANCES[id(spec)]
+    keys = [k for t in spec.tables for k in t.cell_keys()]
+    out: list[Instance] = []
+    for ident in spec.identities:
+        lefts = [ident.left] if isinstance(ident.left, str) else list(ident.left)
+        each = ident.each or {}
+        bindings: list[dict[str, str]] = [{}]
+        if "rows" in each:
+            table = spec.table(each["rows"])
+            bindings = [{"row": r.key} for r, _ in table.rows()] if table else []
+        elif "cols" in each:
+            table = spec.table(each["cols"])
+            bindings = [{"col": c.key} for c in table.blocks[0].columns] if table else []
+        elif "values" in each:
+            bindings = [{each.get("as", "v"): v} for v in each["values"]]
+        for b in bindings:
+            left = expand([p.format(**b) for p in lefts], keys)
+            right = expand([p.format(**b) for p in ident.right], keys)
+            label = ",".join(b.values())
+            out.append(Instance(id=f"{ident.id}[{label}]" if label else ident.id, text=ident.text, left=left, right=right))
+    _INSTANCES[id(spec)] = out
+    return out
+
+

@@ -16,9 +16,9 @@ from extractor.ingest import load_bytes
 from extractor.models import ParsedReport
 from extractor.narrative.schema import Claim
 from extractor.parse import parse_ingested
-from extractor.reconcile.identities import evaluate, instances
+from extractor.reconcile.identities import evaluate
 from extractor.review import Review, review_report
-from extractor.templates import load_templates
+from extractor.templates import instances, load_templates
 
 CN = "零一二三四五六七八九"
 
@@ -122,8 +122,10 @@ def variants(case: Case, rng: random.Random, text: str, rv: Review) -> list[Vari
                                f"{c.metric}: {text[span[0]:span[1]]} -> {new}"))
     spec = load_templates().get(rv.document.template or "")
     ident_cells = sorted({x for inst in instances(spec) for x in inst.right} if spec else set())
+    # Only a cell read from its own token can be edited alone (a run-together cell's source is its
+    # whole row's run).
     candidates = [k for k in ident_cells if k in report_cells and isinstance(report_cells[k].value, int)
-                  and report_cells[k].source is not None]
+                  and report_cells[k].source is not None and report_cells[k].reading == "direct"]
     outcomes = evaluate(ParsedReport(document=rv.document, cells=rv.cells, text=rv.text))
     passing_cells = {x for o in outcomes if o.status == "pass" for x in o.instance.left + o.instance.right}
     candidates = [k for k in candidates if k in passing_cells]

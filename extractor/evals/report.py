@@ -43,6 +43,9 @@ def print_table(result: SuiteResult, console: Console, comparison: dict | None =
                 "finding_recall", "finding_f1", "narrative_f1"):
         th = result.thresholds.get(key)
         t.add_row(key, pct(m.get(key)), pct(th) if th is not None else "")
+    t.add_row("coverage: reports with tables read whole", pct(m.get("coverage_tables_whole")), "")
+    t.add_row("coverage: cells read (not ambiguous, not unread)", pct(m.get("coverage_cells_read")), "")
+    t.add_row("coverage: claims checked / skipped", f"{m.get('claims_checked')} / {m.get('claims_skipped')}", "")
     t.add_row("tokens / cost", f"{m['tokens']} / ${m['cost_usd']}", "")
     console.print(t)
     rules = Table(title="findings by rule", title_justify="left")

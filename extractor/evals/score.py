@@ -64,6 +64,12 @@ class CaseResult(BaseModel):
     tokens: int = 0
     cost_usd: float = 0.0
     latency_s: float = 0.0
+    # Coverage: what the tool could read and check, beside how right it was.
+    tables_whole: bool = True
+    cells_read: int = 0
+    cells_expected: int = 0
+    claims_checked: int = 0
+    claims_skipped: int = 0
 
 
 def signature(f: Finding) -> str:
@@ -122,6 +128,7 @@ def _eq(a: Any, b: Any) -> bool:
 
 def score(case: Case, rv: Review, started: float) -> CaseResult:
     res = CaseResult(name=case.name, description=case.description, format=rv.document.format)
+    _coverage(res, rv)
     for key, want in case.document.items():
         got = getattr(rv.document, key, None)
         if got != want:
@@ -193,3 +200,22 @@ def score(case: Case, rv: Review, started: float) -> CaseResult:
     res.cost_usd = x.usage.cost_usd
     res.latency_s = round(time.perf_counter() - started, 4)
     return res
+
+
+def _coverage(res: CaseResult, rv: Review) -> None:
+    from extractor.templates import load_templates
+
+    spec = load_templates().get(rv.document.template or "")
+    expected = {k for t in spec.tables for k in t.cell_keys()} if spec and spec.tables else {c.key for c in rv.cells}
+    unread = {k for p in rv.problems for k in p.keys}
+    read = {c.key for c in rv.cells if c.kind != "ambiguous"} - unread
+    res.cells_expected = len(expected)
+    res.cells_read = len(read & expected)
+    res.tables_whole = bool(expected) and not any(p.table for p in rv.problems) and res.cells_read == len(expected)
+    checks = {c.rule: c for c in rv.checks}
+    for rule in ("claim.numeric", "claim.qualitative"):
+        c = checks.get(rule)
+        mine = [x for x in rv.claims if x.kind == rule.split(".")[1]]
+        if c is not None:
+            res.claims_checked += c.checked
+            res.claims_skipped += len(mine) - c.checked

@@ -11,7 +11,7 @@ from typing import Any
 
 from extractor.ingest.text import normalise
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import expand, load_assertions, load_metrics
+from extractor.narrative.metrics import load_assertions, load_metrics
 from extractor.narrative.quantity import Quantity, find_quantities
 from extractor.narrative.schema import (
     Channel,
@@ -25,6 +25,7 @@ from extractor.narrative.schema import (
     Organization,
     qualitative_ids,
 )
+from extractor.templates import expand
 
 
 def locate(quote: str | None, text: str, spans: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from functools import cache
 
@@ -20,9 +19,14 @@ class Metric(BaseModel):
     units: list[str]
     cells: dict[str, list[str]] = Field(default_factory=dict)
     alternates: dict[str, list[list[str]]] = Field(default_factory=dict)
+    excludes: list[str] = Field(default_factory=list, description="a clause matching one of these is not "
+                                "about this metric alone (a combined subject: 予以公开及部分公开)")
 
     def compiled(self) -> list[re.Pattern[str]]:
         return _compile(tuple(self.patterns))
+
+    def excluded(self, clause: str) -> bool:
+        return any(p.search(clause) for p in _compile(tuple(self.excludes)))
 
 
 class Assertion(BaseModel):
@@ -45,19 +49,26 @@ def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
 
 
 @cache
-def _vocabulary() -> tuple[tuple[Metric, ...], tuple[Assertion, ...]]:
+def _vocabulary() -> tuple[tuple[Metric, ...], tuple[Assertion, ...], tuple[re.Pattern[str], ...]]:
     path = schemas_dir() / "metrics.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         metrics = tuple(Metric.model_validate(m) for m in data["metrics"])
         assertions = tuple(Assertion.model_validate(a) for a in data.get("qualitative", []))
+        others = tuple(re.compile(p) for p in data.get("other_subjects", []))
         for m in metrics:
             m.compiled()
         for a in assertions:
             a.compiled()
     except (OSError, yaml.YAMLError, ValidationError, KeyError, re.error) as exc:
         raise TemplateError(f"{path}: invalid metric vocabulary: {exc}") from exc
-    return metrics, assertions
+    return metrics, assertions, others
+
+
+def other_subjects() -> tuple[re.Pattern[str], ...]:
+    """Clauses whose numbers count something other than the disclosure work (hotline calls,
+    public complaints, documents by category): no metric is given to them."""
+    return _vocabulary()[2]
 
 
 def load_metrics() -> tuple[Metric, ...]:
@@ -76,12 +87,3 @@ def metric(metric_id: str) -> Metric | None:
     return next((m for m in load_metrics() if m.id == metric_id), None)
 
 
-def expand(patterns: list[str], keys: list[str]) -> list[str]:
-    """Wildcard cell patterns (t3.withheld.*.total) -> the keys present in this template's cells."""
-    out: list[str] = []
-    for p in patterns:
-        if "*" in p:
-            out += [k for k in keys if fnmatch.fnmatchcase(k, p)]
-        else:
-            out.append(p)
-    return out

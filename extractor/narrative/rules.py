@@ -10,14 +10,17 @@ import re
 from collections.abc import Iterator
 
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import expand, load_assertions, load_metrics
+from extractor.narrative.metrics import load_assertions, load_metrics, other_subjects
 from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
+from extractor.templates import expand
 
 _SENTENCE = re.compile(r"[^。！？；;\n]{1,1000}[。！？；;]?")  # bounded: work per sentence is quadratic
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()]")
+_HARD_BREAK = re.compile(r"[，,：:；;（）()]")
 _CHANGE = re.compile(r"(同比|较上年|比上年|较去年|比去年|增加|减少|增长|下降|提高|降低|上升)[了约近达]?$")
 _FILLER = re.compile(r"^(?:\d{4}年度?|全年|本年度?|今年|其中|共计?|合计|总计|另有?|此外|并|均|已|分别为?|[\s“”\"]+)+")
+_ASIDE = re.compile(r"^(?:另有|另外|此外|还有|其余)")  # “另有72件”: its subject is elsewhere
 _CUMULATIVE = re.compile(r"累计|历年|以来")
 _ARTICLE = re.compile(r"第[\d一二三四五六七八九十百]+[条款项]?(?:至|到|、|-|—|－)$")
 
@@ -54,8 +57,12 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield m.start(), m.end()
 
 
-def _assign(context: str, unit: str, tail: str) -> str | None:
-    """The metric a number belongs to: the first whose pattern matches its clause and unit."""
+def _assign(context: str, unit: str, tail: str, wide: str) -> str | None:
+    """The metric a number belongs to: the first whose pattern matches its clause and unit.
+    None when the clause counts something else or names a subject the metric does not cover
+    alone: an uncertain subject is never a claim (precision before recall)."""
+    if _ASIDE.match(context.strip()) or any(p.search(wide) for p in other_subjects()):
+        return None
     cleaned = _FILLER.sub("", context)
     metrics = load_metrics()
     # The raw clause keeps a leading year (“2020年结转…” is the carried-over count); the cleaned
@@ -65,7 +72,7 @@ def _assign(context: str, unit: str, tail: str) -> str | None:
             if unit not in m.units:
                 continue
             if any(p.search(candidate) for p in m.compiled()):
-                return m.id
+                return None if m.excluded(wide) else m.id
     return None
 
 
@@ -88,17 +95,22 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
     for section, start, end in narrative_spans(report):
         for s_start, s_end in sentences(text, start, end):
             sentence = text[s_start:s_end]
-            for q in find_quantities(sentence):
+            previous = find_quantities(sentence)
+            for q in previous:
                 before = sentence[:q.start]
                 breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
-                c_start = breaks[-1] if breaks else 0
+                # The subject of a number is what stands between it and the previous number
+                # or clause break (“复议1起、诉讼1起”: 诉讼 is the second's alone).
+                breaks += [p.end for p in previous if p.end <= q.start]
+                c_start = max(breaks) if breaks else 0
                 context = before[c_start:]
                 if _CHANGE.search(context.strip()) or _ARTICLE.search(before) or before.count("《") > before.count("》"):
                     continue  # a change, an article reference (第9至12条) or inside a title
                 after = sentence[q.end:]
                 stop = _CLAUSE_BREAK.search(after)
                 tail = after[:stop.start()] if stop else after
-                assigned = _assign(context, q.unit, tail)
+                hard = [m.end() for m in _HARD_BREAK.finditer(before)] + [p.end for p in previous if p.end <= q.start]
+                assigned = _assign(context, q.unit, tail, before[max(hard, default=0):])
                 metric_id = _family_fix(assigned, before) if assigned else None
                 if metric_id is None:
                     continue

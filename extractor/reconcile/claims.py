@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.models import Cell, ParsedReport
-from extractor.narrative.metrics import assertion, expand, metric
+from extractor.narrative.metrics import assertion, metric
 from extractor.narrative.schema import Claim
+from extractor.reconcile.derived import derived_cells
 from extractor.reconcile.findings import Evidence, Finding
+from extractor.templates import expand
 
 
 @dataclass
@@ -18,9 +20,12 @@ class ClaimOutcome:
     finding: Finding | None = None
 
 
-def _cells_for(claim: Claim, cells: dict[str, Cell]) -> list[Cell] | None:
+def _cells_for(claim: Claim, cells: dict[str, Cell], report: ParsedReport) -> list[Cell] | None:
+    """The claim's cells, or None when any is blank, ambiguous or was never read (a row the
+    reader could not place): a sum over part of a group is not the group's total."""
+    unread = {k for p in report.problems for k in p.keys}
     found = [cells.get(k) for k in claim.cells]
-    if not claim.cells or any(c is None or c.value is None for c in found):
+    if not claim.cells or any(c is None or c.value is None for c in found) or unread & set(claim.cells):
         return None
     return [c for c in found if c is not None]
 
@@ -51,7 +56,7 @@ def check_numeric(claim: Claim, report: ParsedReport, cells: dict[str, Cell]) ->
         return ClaimOutcome(claim, "not_applicable")
     if claim.qualifier == "累计":
         return ClaimOutcome(claim, "not_applicable")
-    found = _cells_for(claim, cells)
+    found = _cells_for(claim, cells, report)
     if found is None or claim.value is None:
         return ClaimOutcome(claim, "insufficient_data")
     computed = _total(found)
@@ -81,15 +86,23 @@ def check_numeric(claim: Claim, report: ParsedReport, cells: dict[str, Cell]) ->
                     evidence=[quote] + [Evidence.of_cell(c) for c in found] + [Evidence.of_cell(c) for c in alt_cells if c is not None],
                 ))
     severity = "error"
+    inferred = [c for c in found if not c.certain]
     if claim.qualifier is not None:
         # A rounded claim just outside its range is worth a look; far outside is a contradiction.
         step = (high - low) if high is not None else max(value / 10, Decimal(1))
         gap = (low - computed) if computed < low else (computed - high if high is not None else Decimal(0))
         severity = "warning" if gap <= step else "error"
+    note = ""
+    if inferred:
+        # Run-together digits read by the form's identities: likely, not certain.
+        severity = "warning"
+        note = "（表格数字连写，该值系按勾稽关系推定，请核对原表）"
+    elif any(c.reading == "derived" for c in found):
+        note = "（表格总计栏空白，按该行各栏之和计算）"
     return ClaimOutcome(claim, "fail", Finding(
         rule="claim.numeric", severity=severity,  # type: ignore[arg-type]
         message=(f"正文称{name}{'“' + claim.qualifier + '”' if claim.qualifier else ''}{claim.value}{claim.unit or ''}，"
-                 f"而表格 {_expr(found)} 为 {_n(computed)}。"),
+                 f"而表格 {_expr(found)} 为 {_n(computed)}{note}。"),
         expected=_n(computed), found=claim.value, tolerance=tolerance,
         evidence=[quote] + [Evidence.of_cell(c) for c in found],
     ))
@@ -98,7 +111,7 @@ def check_numeric(claim: Claim, report: ParsedReport, cells: dict[str, Cell]) ->
 def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]) -> ClaimOutcome:
     if not claim.cells:
         return ClaimOutcome(claim, "not_applicable")
-    found = _cells_for(claim, cells)
+    found = _cells_for(claim, cells, report)
     if found is None:
         return ClaimOutcome(claim, "insufficient_data")
     total = _total(found)
@@ -107,6 +120,8 @@ def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]
     spec = assertion(claim.metric)
     template = report.document.template or ""
     severity = spec.severity.get(template, "error") if spec else "error"
+    if any(not c.certain for c in found):
+        severity = "warning"
     note = f"（{spec.note}）" if spec and spec.note and severity != "error" else ""
     nonzero = [c for c in found if c.value]
     return ClaimOutcome(claim, "fail", Finding(
@@ -120,6 +135,7 @@ def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]
 
 def check_claims(report: ParsedReport, claims: list[Claim]) -> list[ClaimOutcome]:
     cells = report.reliable_cell_map()
+    cells.update(derived_cells(report))
     out = []
     for claim in claims:
         check = check_numeric if claim.kind == "numeric" else check_qualitative

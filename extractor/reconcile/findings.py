@@ -27,6 +27,7 @@ class Evidence(BaseModel):
     @classmethod
     def of_cell(cls, cell: Cell) -> Evidence:
         label = " / ".join(x for x in (cell.row_label, cell.col_label) if x)
+        label += _READING_NOTE.get(cell.reading, "")
         return cls(kind="cell", key=cell.key, label=label, value=cell.value, raw=cell.raw,
                    line=cell.source.line if cell.source else None,
                    start=cell.source.start if cell.source else None, end=cell.source.end if cell.source else None)
@@ -34,6 +35,10 @@ class Evidence(BaseModel):
     @classmethod
     def of_quote(cls, text: str, start: int, end: int) -> Evidence:
         return cls(kind="quote", quote=text[start:end], start=start, end=end, line=text.count("\n", 0, start) + 1)
+
+
+# How a value was obtained, when it was not read from its own cell: the reviewer must see it.
+_READING_NOTE = {"derived": "（空白，按该行各栏之和计算）", "inferred": "（数字连写，按勾稽关系推定）"}
 
 
 class Finding(BaseModel):

@@ -7,17 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.models import Cell, ParsedReport
-from extractor.narrative.metrics import expand
 from extractor.reconcile.findings import Evidence, Finding
-from extractor.templates import TemplateSpec, load_templates
-
-
-@dataclass
-class Instance:
-    id: str
-    text: str
-    left: list[str]
-    right: list[str]
+from extractor.templates import Instance, TemplateSpec, instances, load_templates
 
 
 @dataclass
@@ -28,26 +19,22 @@ class Outcome:
     right_sum: int | Decimal = 0
 
 
-def instances(spec: TemplateSpec) -> list[Instance]:
-    keys = [k for t in spec.tables for k in t.cell_keys()]
+def _legacy_instances(report: ParsedReport, spec: TemplateSpec) -> list[Instance]:
+    """A sheet's identities per value column, over the indicators this sheet lists (a province that
+    has no 传真 row has no 传真 term), and every cumulative figure at least its year's."""
+    cells = report.cell_map()
     out: list[Instance] = []
-    for ident in spec.identities:
-        lefts = [ident.left] if isinstance(ident.left, str) else list(ident.left)
-        each = ident.each or {}
-        bindings: list[dict[str, str]] = [{}]
-        if "rows" in each:
-            table = spec.table(each["rows"])
-            bindings = [{"row": r.key} for r, _ in table.rows()] if table else []
-        elif "cols" in each:
-            table = spec.table(each["cols"])
-            bindings = [{"col": c.key} for c in table.blocks[0].columns] if table else []
-        elif "values" in each:
-            bindings = [{each.get("as", "v"): v} for v in each["values"]]
-        for b in bindings:
-            left = expand([p.format(**b) for p in lefts], keys)
-            right = expand([p.format(**b) for p in ident.right], keys)
-            label = ",".join(b.values())
-            out.append(Instance(id=f"{ident.id}[{label}]" if label else ident.id, text=ident.text, left=left, right=right))
+    for inst in instances(spec):
+        for suffix, note in (("", ""), (".cumulative", "（历年累计）")):
+            left = [k + suffix for k in inst.left]
+            right = [k + suffix for k in inst.right if k + suffix in cells]
+            if right and all(k in cells for k in left):
+                out.append(Instance(inst.id + suffix, inst.text + note, left, right, inst.op))
+    for c in report.cells:
+        if c.table == "legacy" and c.key.endswith(".cumulative"):
+            year = c.key[: -len(".cumulative")]
+            label = c.row_label.split(" > ")[-1]
+            out.append(Instance(f"legacy.cumulative[{label}]", "历年累计不小于本年度", [c.key], [year], "ge"))
     return out
 
 
@@ -57,14 +44,16 @@ def evaluate(report: ParsedReport) -> list[Outcome]:
         return []
     cells = report.reliable_cell_map()
     outcomes = []
-    for inst in instances(spec):
+    for inst in _legacy_instances(report, spec) if spec.legacy is not None else instances(spec):
         involved = [cells.get(k) for k in inst.left + inst.right]
-        if any(c is None or c.value is None for c in involved):
+        # A value chosen among readings of run-together digits is not certain enough to accuse on.
+        if any(c is None or c.value is None or not c.certain for c in involved):
             outcomes.append(Outcome(inst, "insufficient_data"))
             continue
         lsum = sum(cells[k].value for k in inst.left)  # type: ignore[misc]
         rsum = sum(cells[k].value for k in inst.right)  # type: ignore[misc]
-        outcomes.append(Outcome(inst, "pass" if lsum == rsum else "fail", lsum, rsum))
+        held = lsum >= rsum if inst.op == "ge" else lsum == rsum
+        outcomes.append(Outcome(inst, "pass" if held else "fail", lsum, rsum))
     return outcomes
 
 
@@ -78,6 +67,8 @@ def findings(report: ParsedReport, outcomes: list[Outcome]) -> list[Finding]:
     # A cell whose one corrected value would mend two or more broken identities is their single cause.
     suggestions: dict[tuple[str, object], list[Outcome]] = defaultdict(list)
     for o in failing:
+        if o.instance.op != "eq":
+            continue
         diff = o.left_sum - o.right_sum
         for k in o.instance.left:
             suggestions[(k, cells[k].value - diff)].append(o)  # type: ignore[operator]

@@ -33,6 +33,11 @@ def check(report: ParsedReport) -> tuple[list[Finding], int, int]:
                 total = heads[-1] if heads else None
                 if total is not None and _TOTAL.search(sentence[:total.num_start]) and not _REQUEST_WORDS.search(sentence[:split.start()]):
                     parts = [q for q in quantities if q.start >= split.end() and q.unit == total.unit]
+                    # A breakdown nested in brackets (“预决算197条（政府32条、部门165条）”) is the
+                    # detail of one part, not more parts.
+                    if parts:
+                        level = _depth(sentence, parts[0].start)
+                        parts = [q for q in parts if _depth(sentence, q.start) == level]
                     if parts and all(p.exact for p in parts):
                         n_sums += 1
                         psum = sum((p.value for p in parts), Decimal(0))
@@ -60,6 +65,14 @@ def check(report: ParsedReport) -> tuple[list[Finding], int, int]:
                 part, total_q = before[-1], before[0]
                 if part is total_q or total_q.value == 0 or part.unit != total_q.unit:
                     continue
+                # Only a share of the same subject: the part's count stands right before “占”, the
+                # total is stated as a total, and the part is within it; otherwise the sentence
+                # speaks of something else (“11条热线…电话量占总数的10.09%”) and nothing is checked.
+                gap = sentence[part.end:m.start()]
+                if len(gap.strip("，, ")) > 1 or part.value > total_q.value:
+                    continue
+                if not _TOTAL.search(sentence[max(0, total_q.start - 12):total_q.num_start]):
+                    continue
                 n_pct += 1
                 stated = Decimal(m.group(1))
                 actual = part.value / total_q.value * 100
@@ -76,6 +89,16 @@ def check(report: ParsedReport) -> tuple[list[Finding], int, int]:
                                   Evidence.of_quote(text, s_start + m.start(), s_start + m.end())],
                     ))
     return findings, n_sums, n_pct
+
+
+def _depth(sentence: str, pos: int) -> int:
+    depth = 0
+    for ch in sentence[:pos]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth
 
 
 def _n(x: Decimal) -> int | Decimal:

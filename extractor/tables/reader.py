@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.models import Cell, Problem, Span
+from extractor.tables.runs import Relation, RowRun, needs_search, readings, resolve
 from extractor.tables.tokens import Token, parse_value, tokenize
 from extractor.templates import ColumnSpec, TableSpec, cell_key
 
@@ -86,10 +87,26 @@ def _unit_for(col: ColumnSpec, context: str, raw: str) -> str | None:
     return None
 
 
+_DIGITS = re.compile(r"[\d.]+")
+
+
+@dataclass
+class _Pending:
+    """A row read from run-together digits, waiting for the joint choice among its readings."""
+
+    run: RowRun
+    row_label: str
+    cols: list[ColumnSpec]
+    span: Span
+    context: str
+    initial: list[tuple[object, ...]] = field(default_factory=list)
+
+
 class TableReader:
-    def __init__(self, spec: TableSpec, text: str) -> None:
+    def __init__(self, spec: TableSpec, text: str, relations: list[Relation] | None = None) -> None:
         self.spec = spec
         self.text = text
+        self.relations = relations or []
         self.rows = spec.rows()
         self.patterns = [r.pattern() for r, _ in self.rows]
         self.labels = [_WS.sub("", r.label) for r, _ in self.rows]
@@ -121,7 +138,9 @@ class TableReader:
         return _values_before(items, idx) if self.before else _values_after(items, idx + 1)
 
     def _is_row_label(self, items: list[Item], idx: int, need: int) -> bool:
-        return len(self._values(items, idx)) >= need
+        # A run-together run (“0000000”) may hold as many cells as it has digits.
+        values = self._values(items, idx)
+        return sum(len(v.text) if _DIGITS.fullmatch(v.text) else 1 for v in values) >= need
 
     def read(self, start: int, end: int, before: bool = False) -> tuple[list[Cell], list[Problem]]:
         """Cells of the table in text[start:end]. With before=True a row's values are the ones
@@ -130,6 +149,7 @@ class TableReader:
         items = _items(tokenize(self.text, start, end))
         cells: list[Cell] = []
         problems: list[Problem] = []
+        pending: list[_Pending] = []
         cursor = 0
         # For each label run, the template rows it could be the label of (computed once).
         matches: dict[int, list[int]] = {}
@@ -146,7 +166,8 @@ class TableReader:
                 i = cursor
                 while i < len(items):
                     run = _values_after(items, i) if items[i].kind != "label" else []
-                    if len(run) >= n and any(v.kind == "value" for v in run):
+                    if any(v.kind == "value" for v in run) and (
+                            len(run) >= n or sum(len(v.text) for v in run if v.kind == "value") >= n):
                         found, values = i - 1, run
                         break
                     i += max(1, len(run))
@@ -170,6 +191,21 @@ class TableReader:
                 continue
             fitted = _fit(values, n)
             label_item = items[found] if found >= 0 else None
+            chunks = [v.text for v in values if v.kind == "value"]
+            row_label = " ".join(x for x in (row.group, row.label) if x) or self.spec.title
+            if chunks and all(_DIGITS.fullmatch(c) for c in chunks) and (
+                    needs_search(chunks, n) if fitted is None else
+                    any(v.kind == "value" and needs_search([v.text], 1) for v in fitted)):
+                options = readings(chunks, [c.decimal for c in cols])
+                if options:
+                    toks = [t for v in values for t in v.tokens]
+                    context = label_item.text if label_item else ""
+                    pending.append(_Pending(
+                        RowRun(keys, options, True, raw=self.text[toks[0].start:toks[-1].end]),
+                        row_label, list(cols), _span(toks), context, list(options)))
+                    cursor = (found if found >= 0 else 0) + 1 + self._advance(r_idx, values)
+                    continue
+                fitted = None
             if fitted is None:
                 toks = [t for v in values for t in v.tokens] or (label_item.tokens if label_item else [])
                 problems.append(Problem(
@@ -188,13 +224,49 @@ class TableReader:
                 value, kind = parse_value(raw, col.decimal)
                 cells.append(Cell(
                     key=key, table=self.spec.id,
-                    row_label=" ".join(x for x in (row.group, row.label) if x) or self.spec.title,
+                    row_label=row_label,
                     col_label=" ".join(x for x in (col.group, col.label) if x),
                     value=value, kind=kind, raw=raw,  # type: ignore[arg-type]
                     unit=_unit_for(col, context, raw), source=_span(item.tokens),
                 ))
             cursor = (found if found >= 0 else 0) + 1 + self._advance(r_idx, values)
+        if pending:
+            self._settle(pending, cells, problems)
         return cells, problems
+
+    def _settle(self, pending: list[_Pending], cells: list[Cell], problems: list[Problem]) -> None:
+        """Choose among the readings of run-together rows jointly, with every row read directly
+        as a fixed point; cells the digits still leave open are ambiguous, never guessed."""
+        fixed = [RowRun([c.key], [(c.value,)], False) for c in cells]
+        resolve([p.run for p in pending] + fixed, self.relations)
+        order = {k: i for i, k in enumerate(self.spec.cell_keys())}
+        for p in pending:
+            open_keys: list[str] = []
+            for i, (key, col) in enumerate(zip(p.run.keys, p.cols, strict=True)):
+                first = {r[i] for r in p.initial}
+                now = {r[i] for r in p.run.readings}
+                value = next(iter(now)) if len(now) == 1 else None
+                if len(now) > 1:
+                    kind, reading, open_keys = "ambiguous", "split", open_keys + [key]
+                else:
+                    kind = "blank" if value is None else ("zero" if value == 0 else "number")
+                    reading = "split" if len(first) == 1 else "inferred"
+                cells.append(Cell(
+                    key=key, table=self.spec.id, row_label=p.row_label,
+                    col_label=" ".join(x for x in (col.group, col.label) if x),
+                    value=value, kind=kind, raw=p.run.raw,  # type: ignore[arg-type]
+                    unit=_unit_for(col, p.context, ""), source=p.span, reading=reading,  # type: ignore[arg-type]
+                    inferred_from=list(p.run.inferred_by) if reading == "inferred" else [],
+                ))
+            if open_keys:
+                problems.append(Problem(
+                    code="ambiguous",
+                    message=(f"{self._name()}：“{p.row_label}”行的数字连写为“{p.run.raw}”，可有 "
+                             f"{len(p.run.readings)} 种读法，{len(open_keys)} 个单元格无法确定"),
+                    table=self.spec.id, keys=open_keys, source=p.span,
+                    candidates=[list(r) for r in p.run.readings[:12]],
+                ))
+        cells.sort(key=lambda c: order.get(c.key, len(order)))
 
     def _advance(self, r_idx: int, values: list[Item]) -> int:
         """How far past the row's label its values reach (none when they stood above it)."""

@@ -23,6 +23,9 @@ VALUE_RE = re.compile(rf"^(?:{_VAL}|无)$")
 _TRAILING = re.compile(rf"^(.*?\S)((?:\s+{_VAL})+)\s*$")
 _ALL_VALUES = re.compile(rf"^{_VAL}(?:\s+{_VAL})+$")
 _WORD = re.compile(r"\S+")
+# A digit in what would be a row's label, other than an item number (“1.”), means several rows run
+# together on this line.
+_LABEL_DIGIT = re.compile(r"\d(?![\d.．、])")
 
 
 @dataclass(slots=True)
@@ -48,14 +51,64 @@ def _piece_tokens(piece: str, offset: int, line: int, out: list[Token]) -> None:
             out.append(Token(w.group(), "value", start + w.start(), start + w.end(), line))
         return
     m = _TRAILING.match(stripped)
-    if m:
+    if m and not _LABEL_DIGIT.search(m.group(1)):
         label = m.group(1)
         out.append(Token(label, "label", start, start + len(label), line))
         base = start + m.start(2)
         for w in _WORD.finditer(m.group(2)):
             out.append(Token(w.group(), "value", base + w.start(), base + w.end(), line))
         return
+    if _GLUED.search(stripped):
+        _glued_tokens(stripped, start, line, out)
+        return
     out.append(Token(stripped, "label", start, start + len(stripped), line))
+
+
+# Crawled text runs a table's cells together with its labels (“新收政府信息公开申请数量320000032”,
+# “…0000000 5.属于三类内部…”): a run of digits between two labels is one row's values.
+_GLUED = re.compile(r"[^\d\s.,．、%][ ]*\d|\d[ ]*[^\d\s.,．、%]")
+_RUN = re.compile(r"\d(?:[\d ]|[.](?=\d))*")
+_YEAR_AFTER = re.compile(r"((?:19|20)\d\d)\s?年")
+# Digits right before “.”/“．”/“、” and a label are the next row's item number (“5.属于…”).
+_ITEM = re.compile(r"[.．、](?=\s*[^\d\s])")
+
+
+def _glued_tokens(piece: str, start: int, line: int, out: list[Token]) -> None:
+    label_from = 0
+    depth = 0
+    scanned = 0
+    for m in _RUN.finditer(piece):
+        a, b = m.start(), len(m.group().rstrip()) + m.start()
+        # A number inside brackets belongs to its label (“（不同渠道公开相同信息计1条）”).
+        segment = piece[scanned:a]
+        depth = max(0, depth + segment.count("（") + segment.count("(") - segment.count("）") - segment.count(")"))
+        scanned = a
+        if depth:
+            continue
+        year = _YEAR_AFTER.search(piece, a, m.end() + 2)
+        if year is not None and year.start(1) > a and year.end() >= m.end():
+            # Prose glued to a table's last row (“…20000022025年，我局…”): the year is not a cell.
+            b = year.start(1)
+        elif _ITEM.match(piece, m.end()):
+            # An item number is 1-9, or 10, 20… when the last digit is 0 (no item is numbered 0).
+            width = 2 if piece[b - 1] == "0" and b - a >= 2 and piece[b - 2] in "123456789" else 1
+            b -= width
+            if not piece[a:b].strip():
+                continue  # the whole run is an item number: it stays in the label
+        if piece[label_from:a].strip():
+            _label(piece, label_from, a, start, line, out)
+        for w in _WORD.finditer(piece, a, b):
+            out.append(Token(w.group(), "value", start + w.start(), start + w.end(), line))
+        label_from = b
+    if piece[label_from:].strip():
+        _label(piece, label_from, len(piece), start, line, out)
+
+
+def _label(piece: str, a: int, b: int, start: int, line: int, out: list[Token]) -> None:
+    seg = piece[a:b]
+    lead = len(seg) - len(seg.lstrip())
+    text = seg.strip()
+    out.append(Token(text, "label", start + a + lead, start + a + lead + len(text), line))
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -67,13 +120,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
         line = text[pos:stop]
-        if "\t" in line:
-            pieces = line.split("\t")
+        # A Markdown table row (“| 规章 | 0 | 0 | 0 |”, from a converter) is cells as a tab row is.
+        sep = "|" if line.lstrip().startswith("|") and line.count("|") >= 3 else "\t"
+        if sep in line:
+            pieces = line.split(sep)
+            if sep == "|" and not pieces[-1].strip():
+                pieces.pop()  # the text after a closing bar is not a cell
             offset = pos
             for idx, piece in enumerate(pieces):
                 if idx == 0 and not piece.strip():
                     offset += len(piece) + 1
-                    continue  # the text before a leading tab is not a cell
+                    continue  # the text before a leading tab or bar is not a cell
                 if not piece.strip():
                     tokens.append(Token("", "empty", offset, offset, line_no))
                 else:
