@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from extractor.errors import ReportError, TemplateError
+from extractor.errors import ReportError, SetupError, TemplateError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Review Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
@@ -42,24 +42,48 @@ def _root() -> None:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error[/red]: {message}", markup=True)
+    from extractor.secrets import redact
+
+    err.print("[red]error[/red]: ", markup=True, end="")
+    err.print(redact(" ".join(message.split())), markup=False)  # one line; the report's text is not markup
+
+
+LimitOption = Annotated[list[str] | None, typer.Option(
+    "--limit", metavar="NAME=VALUE",
+    help="raise a limit: bytes, chars, pages, docx_inflated, docx_entries (k/M/G), seconds")]
+
+
+def _use_limits(overrides: list[str] | None) -> None:
+    from extractor.config import Limits, use_limits
+
+    try:
+        use_limits(Limits.from_env(overrides))
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
 
 
 @app.command()
 def parse(
     files: Annotated[list[Path], typer.Argument(help="report files: .txt, .html, .docx, .pdf (kind read from content)")],
     fmt: Annotated[ParseFormat, typer.Option("--format", "-f", help="json (JSON Lines for several files), table, csv")] = ParseFormat.json,
+    limit: LimitOption = None,
 ) -> None:
     """Parse reports into canonical table cells, sections and metadata."""
+    from extractor.config import limits
+    from extractor.limits import Budget
     from extractor.parse import parse_file
     from extractor.render import print_table, to_csv, to_json
+
+    _use_limits(limit)
 
     out = Console(highlight=False, soft_wrap=True)
     code = 0
     first_csv = True
     for path in files:
         try:
-            report = parse_file(path)
+            with Budget(limits().seconds, str(path)).running():
+                report = parse_file(path)
         except ReportError as exc:
             _fail(exc.line())
             code = 2
@@ -112,6 +136,7 @@ def review(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the model cache")] = False,
     concurrency: Annotated[int, typer.Option(help="model requests in flight for several files")] = 4,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when error findings are found")] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
     import asyncio
@@ -121,46 +146,56 @@ def review(
     from extractor.narrative.llm import ModelUnavailable
     from extractor.review import Review, make_backend, review_many
 
+    _use_limits(limit)
+    targets = _targets(files, out, fmt)
     settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value,
                                       use_cache=not no_cache)
     try:
         engine = make_backend(backend.value, settings)
-    except (ModelUnavailable, TemplateError) as exc:
-        _fail(str(exc))
-        raise typer.Exit(2) from None
-    try:
         results = asyncio.run(review_many(files, engine, concurrency))
-    except TemplateError as exc:
+    except (ModelUnavailable, TemplateError, SetupError) as exc:
         _fail(str(exc))
         raise typer.Exit(2) from None
     code = 0
-    if out is not None and len(files) > 1:
-        out.mkdir(parents=True, exist_ok=True)
-    for path, result in zip(files, results, strict=True):
+    for path, result, target in zip(files, results, targets, strict=True):
         if not isinstance(result, Review):
             _fail(result.line())
             code = 2
             continue
         if result.extraction.fallback:
-            err.print(f"[yellow]warning[/yellow]: {path}: model not used, reviewed with rules: {result.extraction.fallback}")
-        memo = RENDERERS[fmt.value](result, severity.value)
-        target = out
-        if out is not None and len(files) > 1:
-            target = out / (path.stem + {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}[fmt.value])
-        if isinstance(memo, bytes):
-            target = target or path.with_suffix(".review.docx")
-            target.write_bytes(memo)
-            err.print(f"wrote {target}")
-        elif target is not None:
-            target.write_text(str(memo), encoding="utf-8")
-            err.print(f"wrote {target}")
-        else:
-            text = str(memo)
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            err.print(f"[yellow]warning[/yellow]: {path}: model not used, reviewed with rules: ", end="")
+            err.print(" ".join(result.extraction.fallback.split()), markup=False)
+        try:
+            memo = RENDERERS[fmt.value](result, severity.value)
+        except Exception as exc:  # a memo that cannot be rendered costs this file, not the batch
+            _fail(f"{path}: cannot render the {fmt.value} memo ({type(exc).__name__}: {str(exc)[:120]}); please report it")
+            code = 2
+            continue
+        try:
+            if isinstance(memo, bytes):
+                target = target or path.with_suffix(".review.docx")
+                _check_not_input(target, files)
+                target.write_bytes(memo)
+                err.print(f"wrote {target}", markup=False)
+            elif target is not None:
+                target.write_text(str(memo), encoding="utf-8")
+                err.print(f"wrote {target}", markup=False)
+            else:
+                text = str(memo)
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        except SetupError as exc:
+            _fail(str(exc))
+            code = 2
+            continue
+        except OSError as exc:
+            _fail(f"{target}: cannot write the memo ({exc.strerror or type(exc).__name__})")
+            code = 2
+            continue
         counts = result.counts()
-        err.print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
-        if counts["error"] and not exit_zero:
-            code = max(code, 1)
+        err.print(f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info",
+                  markup=False)
+        if counts["error"] and not exit_zero and code != 2:
+            code = 1
     reviews = [r for r in results if isinstance(r, Review)]
     if any(r.extraction.backend == "openai" for r in reviews):
         from extractor.models import Usage
@@ -172,6 +207,45 @@ def review(
         err.print(f"model run: {total.requests} request(s), {total.prompt_tokens}+{total.completion_tokens} tokens, "
                   f"≈${total.cost_usd:.4f}; {cached} of {len(reviews)} report(s) from cache")
     raise typer.Exit(code)
+
+
+_SUFFIX = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}
+
+
+def _check_not_input(target: Path, files: list[Path]) -> None:
+    if any(target.resolve() == f.resolve() for f in files):
+        raise SetupError(f"{target}: the memo would overwrite an input report; choose another -o")
+
+
+def _targets(files: list[Path], out: Path | None, fmt: MemoFormat) -> list[Path | None]:
+    """Where each memo goes, checked before any review runs: a wrong -o fails at once, in one line."""
+    try:
+        if out is None:
+            return [None] * len(files)
+        if len(files) == 1:
+            if out.is_dir():
+                raise SetupError(f"{out}: is a folder; give a file name for the memo")
+            if not out.parent.is_dir():
+                raise SetupError(f"{out}: folder {out.parent} does not exist")
+            _check_not_input(out, files)
+            return [out]
+        if out.exists() and not out.is_dir():
+            raise SetupError(f"{out}: exists and is not a folder (with several reports, -o names a folder)")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SetupError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+        targets: list[Path | None] = [out / (f.stem + _SUFFIX[fmt.value]) for f in files]
+        names = [t.name for t in targets if t is not None]
+        if len(set(names)) < len(names):
+            raise SetupError(f"{out}: two reports share a file name; their memos would overwrite each other")
+        for t in targets:
+            assert t is not None
+            _check_not_input(t, files)
+        return targets
+    except SetupError as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
 
 
 class EvalFormat(StrEnum):
@@ -207,7 +281,11 @@ def eval_(
     if not suite.is_dir():
         _fail(f"{suite}: no such suite folder")
         raise typer.Exit(2)
-    config, cases = load_suite(suite)
+    try:
+        config, cases = load_suite(suite)
+    except SetupError as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
     if not cases:
         _fail(f"{suite}: no cases ({config.cases})")
         raise typer.Exit(2)
@@ -217,9 +295,16 @@ def eval_(
     except ModelUnavailable as exc:
         _fail(str(exc))
         raise typer.Exit(2) from None
-    result = run_suite(str(suite), config, cases, engine)
+    try:
+        result = run_suite(str(suite), config, cases, engine)
+        rows = [row for case in cases for row in mutate_case(case, mutate, seed)] if mutate else []
+    except (SetupError, TemplateError) as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
+    except Exception as exc:  # a case the suite cannot run is the suite's fault: one line, not a traceback
+        _fail(f"{suite}: cannot run the suite ({type(exc).__name__}: {str(exc)[:160]})")
+        raise typer.Exit(2) from None
     if mutate:
-        rows = [row for case in cases for row in mutate_case(case, mutate, seed)]
         result.mutation = summarise(rows)
         result.failures += check_thresholds({"mutation_recall": result.mutation["recall"],
                                              "mutation_clean_rate": None if result.mutation["false_alarm_rate"] is None
@@ -232,17 +317,21 @@ def eval_(
         except (OSError, ValueError) as exc:
             _fail(f"{baseline}: cannot read baseline ({type(exc).__name__})")
             raise typer.Exit(2) from None
-    if save is not None:
-        save.write_text(to_json(result), encoding="utf-8")
-    if fmt is EvalFormat.table and output is None:
-        print_table(result, Console(highlight=False, soft_wrap=True), comparison)
-    else:
-        text = to_json(result, comparison) if fmt is EvalFormat.json else to_html(result, comparison) if fmt is EvalFormat.html else ""
-        if output is not None:
-            output.write_text(text, encoding="utf-8")
-            err.print(f"wrote {output}")
+    try:
+        if save is not None:
+            save.write_text(to_json(result), encoding="utf-8")
+        if fmt is EvalFormat.table and output is None:
+            print_table(result, Console(highlight=False, soft_wrap=True), comparison)
         else:
-            sys.stdout.write(text + "\n")
+            text = to_json(result, comparison) if fmt is EvalFormat.json else to_html(result, comparison) if fmt is EvalFormat.html else ""
+            if output is not None:
+                output.write_text(text, encoding="utf-8")
+                err.print(f"wrote {output}", markup=False)
+            else:
+                sys.stdout.write(text + "\n")
+    except OSError as exc:
+        _fail(f"{exc.filename or output or save}: cannot write ({exc.strerror or type(exc).__name__})")
+        raise typer.Exit(2) from None
     if result.failures:
         err.print("[red]below threshold[/red]: " + "; ".join(result.failures))
         raise typer.Exit(1)

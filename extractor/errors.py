@@ -17,3 +17,8 @@ class ReportError(Exception):
 
 class TemplateError(Exception):
     """A template file under schemas/ is malformed: a developer error, reported with the file name."""
+
+
+class SetupError(Exception):
+    """Something of the tool's own failed: its cache, an output path, an eval suite, a memo
+    (exit code 2, one line: exit code 1 means findings, never a failure)."""

@@ -8,8 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from extractor.config import ModelSettings
+from extractor.config import ModelSettings, limits
 from extractor.errors import ReportError, TemplateError
+from extractor.limits import Budget
 from extractor.models import Cell, DocumentInfo, Extraction, ParsedReport, Problem, Section
 from extractor.narrative.grounding import merge_claims, merge_narrative
 from extractor.narrative.llm import ModelBackend, ModelUnavailable, gather_limited
@@ -82,7 +83,11 @@ async def review_many(paths: list[Path], backend: ModelBackend | None, concurren
     """Many reports, model calls concurrent within a limit; a bad file is a result, not a stop."""
     async def one(path: Path) -> Review | ReportError:
         try:
-            report = parse_file(path)
+            budget = Budget(limits().seconds, str(path))
+            with budget.running():
+                report = parse_file(path)
+                if backend is None:  # the rules alone never suspend: the whole review is in budget
+                    return await review_report_async(report, None)
             return await review_report_async(report, backend)
         except ReportError as exc:
             return exc

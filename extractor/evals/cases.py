@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from extractor.errors import SetupError
 from extractor.synth import RENDERERS, SynthReport, load_synth
 
 
@@ -123,8 +124,20 @@ def apply_edit(base: SynthReport, edit: Edit) -> SynthReport:
 
 
 def load_case(path: Path) -> Case:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return Case(name=path.stem, path=path, **data)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise TypeError("expected a mapping of fields")
+        return Case(name=path.stem, path=path, **data)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError, TypeError) as exc:
+        raise SetupError(f"{path}: invalid eval case: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['msg']} ({exc.error_count()} error(s))"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
 
 
 class SuiteConfig(BaseModel):
@@ -135,6 +148,10 @@ class SuiteConfig(BaseModel):
 
 def load_suite(folder: Path) -> tuple[SuiteConfig, list[Case]]:
     config_path = folder / "suite.yaml"
-    config = SuiteConfig.model_validate(yaml.safe_load(config_path.read_text(encoding="utf-8"))) if config_path.exists() else SuiteConfig()
+    try:
+        config = SuiteConfig.model_validate(yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}) \
+            if config_path.exists() else SuiteConfig()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
+        raise SetupError(f"{config_path}: invalid suite: {_reason(exc)}") from None
     cases = [load_case(p) for p in sorted(folder.glob(config.cases))]
     return config, cases

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from extractor.config import Limits
+from extractor.errors import ReportError
 from extractor.ingest.flatten import TableWriter
 
 
@@ -30,7 +33,23 @@ def _table_text(table: Table, seen: dict[int, object]) -> str:
     return writer.text()
 
 
-def docx_to_text(data: bytes) -> str:
+def check_archive(data: bytes, limit: Limits) -> None:
+    """Refuse a zip bomb from its directory, before anything is inflated. The sizes it declares
+    are binding: zipfile stops inflating an entry at its declared size (and fails its CRC)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        if len(entries) > limit.docx_entries:
+            raise ReportError(f"DOCX archive holds {len(entries):,} files, over the {limit.docx_entries:,} limit "
+                              "(raise it with --limit docx_entries=N or EXTRACTOR_LIMIT_DOCX_ENTRIES)")
+        inflated = sum(e.file_size for e in entries)
+        if inflated > limit.docx_inflated:
+            raise ReportError(f"DOCX archive inflates to {inflated / 1e6:,.0f} MB, over the "
+                              f"{limit.docx_inflated / 1e6:,.0f} MB limit "
+                              "(raise it with --limit docx_inflated=N or EXTRACTOR_LIMIT_DOCX_INFLATED)")
+
+
+def docx_to_text(data: bytes, limit: Limits) -> str:
+    check_archive(data, limit)
     doc: Any = Document(io.BytesIO(data))
     out: list[str] = []
     for block in doc.iter_inner_content():

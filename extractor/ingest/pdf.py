@@ -8,23 +8,72 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pdfplumber
+import pypdfium2 as pdfium
 
+from extractor.config import Limits, limits
 from extractor.errors import ReportError
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
+_CID = re.compile(r"\(cid:\d{1,6}\)")
 
-def pdf_to_text(data: bytes, path: str) -> str:
+
+def _pdfium_text(data: bytes, path: str, limit: Limits, read: bool = True) -> list[str]:
+    """Open with PDFium first: it counts pages without reading them and tells a password from a
+    broken file. Its own text is the reading of last resort (see pdf_to_text)."""
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReportError("PDF is encrypted: it needs a password to open; save an unprotected copy", path) from None
+        return []  # pdfminer recovers some files PDFium will not open: let it try
+    try:
+        if len(doc) > limit.pages:
+            raise ReportError(f"PDF has {len(doc):,} pages, over the {limit.pages:,} limit "
+                              "(raise it with --limit pages=N or EXTRACTOR_LIMIT_PAGES)", path)
+        out: list[str] = []
+        for page in doc if read else ():
+            textpage = page.get_textpage()
+            out.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        return out
+    finally:
+        doc.close()
+
+
+def _unreadable_glyphs(text: str) -> bool:
+    codes = sum(len(m) for m in _CID.findall(text))
+    return codes > 0.2 * max(1, sum(1 for ch in text if not ch.isspace()))
+
+
+def pdf_to_text(data: bytes, path: str, limit: Limits | None = None) -> str:
+    limit = limit or limits()
+    _pdfium_text(data, path, limit, read=False)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text(x_tolerance=1.5, y_tolerance=3) or "" for page in pdf.pages]
+            if len(pdf.pages) > limit.pages:
+                raise ReportError(f"PDF has {len(pdf.pages):,} pages, over the {limit.pages:,} limit "
+                                  "(raise it with --limit pages=N or EXTRACTOR_LIMIT_PAGES)", path)
+            pages = []
+            for page in pdf.pages:
+                pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
+                page.close()  # frees the page's layout objects: memory stays flat over long files
     except ReportError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise ReportError(f"unreadable PDF ({type(exc).__name__})", path) from None
     text = "\n".join(pages)
+    if _unreadable_glyphs(text):
+        # pdfminer found no Unicode map for the fonts (an odd encryption of font names does this
+        # too); PDFium's mapping sometimes still reads them, in drawing order.
+        text = "\n".join(_pdfium_text(data, path, limit))
+        if _unreadable_glyphs(text) or sum(1 for ch in text if not ch.isspace()) < 20:
+            raise ReportError("PDF text is glyph codes without characters ((cid:NNN)): its fonts carry no "
+                              "Unicode map; export it again with embedded fonts or OCR it", path)
     if sum(1 for ch in text if not ch.isspace()) < 20:
         raise ReportError("PDF has no text layer (scanned); OCR is not supported", path)
     return text

@@ -5,13 +5,14 @@ Offsets come from code (the quote's position in the normalised text), never from
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from extractor.ingest.text import normalise
 from extractor.models import ParsedReport
 from extractor.narrative.metrics import load_assertions, load_metrics
-from extractor.narrative.quantity import cn_to_int, find_quantities
+from extractor.narrative.quantity import Quantity, find_quantities
 from extractor.narrative.schema import (
     Channel,
     Claim,
@@ -46,35 +47,84 @@ def locate(quote: str | None, text: str, spans: list[tuple[int, int]] | None = N
     return positions[0], positions[0] + len(q)
 
 
-def value_in_quote(value: float | None, quote: str) -> bool:
+def occurrences(quote: str, text: str, cap: int = 3) -> int:
+    """How many times the quote stands in the text (counting stops at `cap`)."""
+    q = normalise(quote.strip())
+    count, i = 0, text.find(q) if q else -1
+    while i >= 0 and count < cap:
+        count += 1
+        i = text.find(q, i + 1)
+    return count
+
+
+def value_token(value: float | None, quote: str) -> Quantity | None:
+    """The quantity in the quote (a whole number with its unit, as the quantity grammar reads it)
+    whose value is the claim's: “2” does not stand in “2023年” nor in “12件”."""
     if value is None:
-        return True
+        return None
     target = Decimal(str(value))
-    if any(q.value == target for q in find_quantities(normalise(quote))):
+    return next((q for q in find_quantities(normalise(quote)) if q.value == target), None)
+
+
+def value_in_quote(value: float | None, quote: str) -> bool:
+    return value is None or value_token(value, quote) is not None
+
+
+_CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
+
+
+def names_subject(metric_id: str, quote: str, value: float | None) -> bool:
+    """The quote speaks of the claim's subject: a numeric claim's own clause (from the previous
+    comma to the next, around its number) matches the metric's vocabulary in schemas/metrics.yaml;
+    a qualitative claim's quote matches the assertion's pattern."""
+    q = normalise(quote)
+    kind = next((a for a in load_assertions() if a.id == metric_id), None)
+    if kind is not None:
+        return any(p.search(q) for p in kind.compiled())
+    metric = next((m for m in load_metrics() if m.id == metric_id), None)
+    token = value_token(value, q)
+    if metric is None or token is None:
+        return False
+    breaks = [m.end() for m in _CLAUSE_END.finditer(q, 0, token.start)]
+    stop = _CLAUSE_END.search(q, token.end)
+    clause = q[breaks[-1] if breaks else 0:stop.start() if stop else len(q)]
+    if any(p.search(clause) for p in metric.compiled()):
         return True
-    text = normalise(quote).replace(",", "")
-    as_int = int(target) if target == target.to_integral_value() else None
-    return (as_int is not None and str(as_int) in text) or str(target) in text or (
-        as_int is not None and any(cn_to_int(w) == as_int for w in _cn_words(quote)))
+    # A phrasing the vocabulary lacks (获准公开 for 予以公开) stands only if it names no other
+    # metric and shares a word with this one's name: the model finds what the patterns miss,
+    # never a number that belongs to something else.
+    unit_ok = [m for m in load_metrics() if m.id != metric.id and token.unit in m.units]
+    if any(p.search(clause) for m in unit_ok for p in m.compiled()):
+        return False
+    return bool(_bigrams(clause) & _bigrams(metric.text))
 
 
-def _cn_words(s: str) -> list[str]:
-    import re
-
-    return re.findall(r"[零〇○一二两三四五六七八九十百千万亿]+", s)
+def _bigrams(s: str) -> set[str]:
+    han = "".join(ch for ch in s if "\u4e00" <= ch <= "\u9fff")
+    return {han[i:i + 2] for i in range(len(han) - 1)}
 
 
 def _claim_issue(i: int, c: ModelClaim, text: str) -> str | None:
     qualitative = qualitative_ids()
     if locate(c.quote, text) is None:
-        return f"claims[{i}]: 引文不在原文中：“{c.quote}”"
+        return f"claims[{i}]: 引文不在原文中：“{_short(c.quote)}”"
     if c.metric not in qualitative and c.value is None:
         return f"claims[{i}]: 数量类指标 {c.metric} 缺少 value"
-    if c.metric not in qualitative and not value_in_quote(c.value, c.quote):
-        return f"claims[{i}]: 数值 {c.value} 不在引文“{c.quote}”中"
     if c.metric not in qualitative and not any(m.id == c.metric for m in load_metrics()):
         return f"claims[{i}]: 未知指标 {c.metric}"
+    if c.metric not in qualitative and not value_in_quote(c.value, c.quote):
+        return f"claims[{i}]: 引文“{_short(c.quote)}”中没有数值 {c.value}（须是带单位的完整数字，不是年份或更大数字的一部分）"
+    if not names_subject(c.metric, c.quote, c.value):
+        return f"claims[{i}]: 引文“{_short(c.quote)}”未说到指标 {c.metric} 的对象（数字所在分句须写明所指事项）"
+    if (n := occurrences(c.quote, text)) > 1:
+        return f"claims[{i}]: 引文“{_short(c.quote)}”在原文中出现{n}次以上，无法确定所指位置，请引用更长的原文"
     return None
+
+
+def _short(quote: str | None, size: int = 80) -> str:
+    """A quote as it may be echoed in a message: an oversized one is not copied whole."""
+    quote = quote or ""
+    return quote if len(quote) <= size else quote[:size] + f"…（共{len(quote)}字）"
 
 
 def problems_of(x: NarrativeExtraction, text: str) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any
 import instructor
 from instructor.core.hooks import Hooks
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
 from extractor.config import ModelSettings, prompts_dir
 from extractor.models import Dropped, Extraction, ParsedReport, Usage
@@ -27,6 +27,7 @@ from extractor.narrative.cache import Cache, cache_key
 from extractor.narrative.grounding import ground
 from extractor.narrative.rules import narrative_spans
 from extractor.narrative.schema import SCHEMA_VERSION, Claim, Narrative, NarrativeExtraction
+from extractor.secrets import redact, register
 
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
 _VERSION = re.compile(r"\{#\s*prompt-version:\s*(\S+)\s*#\}")
@@ -98,6 +99,17 @@ def chunks(report: ParsedReport, max_chars: int) -> list[list[dict[str, str]]]:
     return [p for p in parts if p]
 
 
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _root_cause(exc: BaseException) -> BaseException:
     """The endpoint's own error under instructor's retry wrapper (APITimeoutError, RateLimitError…)."""
     seen = exc
@@ -112,10 +124,41 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 
 def _redact(message: str, settings: ModelSettings) -> str:
-    key = settings.api_key.get_secret_value() if settings.api_key else ""
-    if key:
-        message = message.replace(key, "***")
-    return re.sub(r"(sk-|Bearer\s+)[A-Za-z0-9_\-]{6,}", r"\1***", message)[:300]
+    return redact(message)[:300]
+
+
+class AnswerTooLarge(Exception):
+    """The endpoint's answer exceeded max_answer_bytes; it was not read further."""
+
+
+def capped(inner: Any, limit: int) -> Any:
+    """A transport that refuses an answer over `limit` bytes as it streams in: a huge answer is
+    neither held in memory, nor parsed, nor sent back to the model in a re-ask."""
+    http = http_module()
+
+    class CappedTransport(http.AsyncBaseTransport):  # type: ignore[name-defined]
+        async def handle_async_request(self, request: Any) -> Any:
+            response = await inner.handle_async_request(request)
+            declared = response.headers.get("content-length", "")
+            chunks: list[bytes] = []
+            size = int(declared) if declared.isdigit() else 0
+            if size <= limit:
+                size = 0
+                async for chunk in response.stream:  # raw bytes, as the network gives them
+                    size += len(chunk)
+                    if size > limit:
+                        break
+                    chunks.append(chunk)
+            await response.aclose()
+            if size > limit:
+                raise AnswerTooLarge(f"the endpoint's answer is over {limit:,} bytes; refused unread")
+            return http.Response(response.status_code, headers=response.headers, content=b"".join(chunks),
+                                 request=request, extensions=response.extensions)
+
+        async def aclose(self) -> None:
+            await inner.aclose()
+
+    return CappedTransport()
 
 
 class ModelBackend:
@@ -125,7 +168,14 @@ class ModelBackend:
             raise ModelUnavailable("no model configured: pass --model or set EXTRACTOR_MODEL")
         self.settings = settings
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
-        self.openai = AsyncOpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout,
+        register(settings.api_key.get_secret_value() if settings.api_key else None)
+        http = http_module()
+        if http_client is None:
+            http_client = DefaultAsyncHttpxClient()
+        # httpx keeps a client's transport in `_transport`; wrapping it caps every answer, scripted ones too.
+        http_client._transport = capped(http_client._transport, settings.max_answer_bytes)
+        timeout = http.Timeout(min(settings.timeout, settings.deadline), connect=settings.connect_timeout)
+        self.openai = AsyncOpenAI(api_key=key, base_url=settings.base_url, timeout=timeout,
                                   max_retries=settings.max_retries, http_client=http_client)
         self.client = instructor.from_openai(self.openai, mode=MODES[settings.mode])
         self.cache = cache if cache is not None else (Cache() if settings.use_cache else None)
@@ -174,20 +224,14 @@ class ModelBackend:
             return ([Claim.model_validate(c) for c in hit["claims"]], Narrative.model_validate(hit["narrative"]), info)
         attempts = _Attempts()
         t0 = time.perf_counter()
-        merged = NarrativeExtraction()
         try:
-            for no, part in enumerate(parts, start=1):
-                got = await self._ask(report, part, no, len(parts), attempts)
-                offset = len(merged.problems)
-                for imp in got.improvements:
-                    imp.answers = [a + offset for a in imp.answers]
-                merged.claims += got.claims
-                merged.channels += got.channels
-                merged.problems += got.problems
-                merged.improvements += got.improvements
-                merged.organization = merged.organization or got.organization
+            async with asyncio.timeout(s.deadline):
+                merged = await self._ask_all(report, parts, attempts)
+        except TimeoutError:
+            raise ModelUnavailable(f"no complete answer within the deadline of {s.deadline:g} s") from None
         except Exception as exc:  # every failure of the endpoint or the answer: fall back, say why
-            root = _root_cause(exc)
+            too_large = _in_chain(exc, AnswerTooLarge)
+            root = too_large or _root_cause(exc)
             raise ModelUnavailable(_redact(f"{type(root).__name__}: {root}", s)) from exc
         finally:
             info.latency_s = round(time.perf_counter() - t0, 3)
@@ -195,6 +239,8 @@ class ModelBackend:
                                completion_tokens=attempts.completion_tokens,
                                cost_usd=(attempts.prompt_tokens * s.price_in_per_mtok
                                          + attempts.completion_tokens * s.price_out_per_mtok) / 1e6)
+        # A server may echo the key in its answer: nothing of it reaches a memo or the cache.
+        merged = NarrativeExtraction.model_validate_json(redact(merged.model_dump_json()))
         spans = [(a, b) for _, a, b in narrative_spans(report)]
         claims, narrative, dropped = ground(merged, report, spans)
         info.dropped = [Dropped.model_validate(x) for x in dropped]
@@ -205,6 +251,21 @@ class ModelBackend:
                 "dropped": [d.model_dump(mode="json") for d in info.dropped],
             })
         return claims, narrative, info
+
+    async def _ask_all(self, report: ParsedReport, parts: list[list[dict[str, str]]],
+                       attempts: _Attempts) -> NarrativeExtraction:
+        merged = NarrativeExtraction()
+        for no, part in enumerate(parts, start=1):
+            got = await self._ask(report, part, no, len(parts), attempts)
+            offset = len(merged.problems)
+            for imp in got.improvements:
+                imp.answers = [a + offset for a in imp.answers]
+            merged.claims += got.claims
+            merged.channels += got.channels
+            merged.problems += got.problems
+            merged.improvements += got.improvements
+            merged.organization = merged.organization or got.organization
+        return merged
 
     async def aclose(self) -> None:
         await self.openai.close()

@@ -12,13 +12,19 @@ _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3,
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUM = r"[零〇○一二两三四五六七八九十百千万亿]+"
+# Bounded, possessive, and never started inside a run of digits or numerals: each start position
+# costs a constant, so scanning is linear however long a run of digits a hostile text holds. A
+# real count has at most 15 digits or 24 numerals; a longer run is not a quantity at all.
+_CN_CHARS = "零〇○一二两三四五六七八九十百千万亿"
+_AR_BOUNDED = r"(?<![\d.])(?:\d{1,3}(?:,\d{3}){1,5}+(?:\.\d{1,6})?+|\d{1,15}+(?:\.\d{1,6})?+)(?![\d.])"
+_CN_BOUNDED = rf"(?<![{_CN_CHARS}])[{_CN_CHARS}]{{1,24}}+(?![{_CN_CHARS}])"
 AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = ["人次", "万元", "亿元", "件", "条", "次", "项", "人", "元", "个", "篇", "期", "场", "份", "家", "批", "起", "宗", "户"]
 _UNIT_RE = "|".join(UNITS)
 
 QUANTITY = re.compile(
     rf"(?P<pre>近|约|大约|超过|超|逾|不到|不足|将近|达到?|共计?|合计|累计|总计)?"
-    rf"(?P<num>{AR_NUM}|{CN_NUM})"
+    rf"(?P<num>{_AR_BOUNDED}|{_CN_BOUNDED})"
     rf"(?P<mult>万|亿)?"
     rf"(?P<post>余|多)?"
     rf"(?P<unit>{_UNIT_RE})"

@@ -15,7 +15,7 @@ from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
 from extractor.templates import expand
 
-_SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
+_SENTENCE = re.compile(r"[^。！？；;\n]{1,1000}[。！？；;]?")  # bounded: work per sentence is quadratic
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()]")
 _HARD_BREAK = re.compile(r"[，,：:；;（）()]")
 _CHANGE = re.compile(r"(同比|较上年|比上年|较去年|比去年|增加|减少|增长|下降|提高|降低|上升)[了约近达]?$")
@@ -191,7 +191,7 @@ def extract_narrative(report: ParsedReport) -> Narrative:
         if sec is None:
             continue
         body = text[sec.start:sec.end]
-        m = re.search(r"[^。；\n]*领导小组[^。；\n]*", body)
+        m = re.search(r"(?<![^。；\n])[^。；\n]*?领导小组[^。；\n]*", body)  # starts only at a clause: linear
         if m:
             org.leading_group = True
             org.quotes.append(Grounded(**_grounded(text, sec.start + m.start(), sec.start + m.end())))  # type: ignore[arg-type]
