@@ -24,6 +24,7 @@ class Ingested:
     sha256: str
     encoding: str | None = None
     raw: bytes | None = None  # kept for a PDF, whose detected tables are a second reading
+    page_starts: tuple[int, ...] = ()  # a PDF's page offsets in ``text``
 
 
 def sniff(data: bytes) -> Format:
@@ -51,10 +52,11 @@ def load_bytes(data: bytes, path: str) -> Ingested:
         raise ReportError("legacy Word/Excel (.doc/.xls) binary is not supported; save it as .docx", path)
     kind = sniff(data)
     encoding: str | None = None
+    page_starts: list[int] = []
     if kind == "pdf":
         from extractor.ingest.pdf import pdf_to_text
 
-        text = pdf_to_text(data, path)
+        text = pdf_to_text(data, path, page_starts)
     elif kind == "docx":
         from extractor.ingest.docx import docx_to_text
 
@@ -72,7 +74,7 @@ def load_bytes(data: bytes, path: str) -> Ingested:
     if not text.strip():
         raise ReportError("no text in file", path)
     return Ingested(path=path, format=kind, text=text, sha256=digest, encoding=encoding,
-                    raw=data if kind == "pdf" else None)
+                    raw=data if kind == "pdf" else None, page_starts=tuple(page_starts))
 
 
 def load(path: str | Path) -> Ingested:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from itertools import accumulate
 
 import pdfplumber
 
@@ -16,7 +17,8 @@ from extractor.errors import ReportError
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-def pdf_to_text(data: bytes, path: str) -> str:
+def pdf_to_text(data: bytes, path: str, page_starts: list[int] | None = None) -> str:
+    """``page_starts``, when given, receives each page's offset in the text (evidence cites pages)."""
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text(x_tolerance=1.5, y_tolerance=3) or "" for page in pdf.pages]
@@ -25,6 +27,8 @@ def pdf_to_text(data: bytes, path: str) -> str:
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise ReportError(f"unreadable PDF ({type(exc).__name__})", path) from None
     text = "\n".join(pages)
+    if page_starts is not None:
+        page_starts += accumulate((len(p) + 1 for p in pages[:-1]), initial=0)
     if sum(1 for ch in text if not ch.isspace()) < 20:
         raise ReportError("PDF has no text layer (scanned); OCR is not supported", path)
     return text
