@@ -101,7 +101,7 @@ class LLMMode(StrEnum):
 @app.command()
 def review(
     files: Annotated[list[Path], typer.Argument(help="the report(s) to review (.txt, .html, .docx, .pdf)")],
-    fmt: Annotated[MemoFormat, typer.Option("--format", "-f", help="memo format")] = MemoFormat.md,
+    fmt: Annotated[MemoFormat | None, typer.Option("--format", "-f", help="memo format (default: from -o's extension, else md)")] = None,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="write the memo here (a folder for several files)")] = None,
     severity: Annotated[Severity, typer.Option(help="lowest severity to list")] = Severity.info,
     backend: Annotated[Backend, typer.Option(help="auto: the model when one is configured, else rules")] = Backend.auto,
@@ -112,17 +112,29 @@ def review(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the model cache")] = False,
     concurrency: Annotated[int, typer.Option(help="model requests in flight for several files")] = 4,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when error findings are found")] = False,
+    sender: Annotated[str | None, typer.Option("--from", help="the memo's sender, e.g. \"XX区政务公开办\"")] = None,
+    addressee: Annotated[str | None, typer.Option("--to", help="addressee (default: the reporting office)")] = None,
+    date: Annotated[str | None, typer.Option(help="the memo's date, YYYY-MM-DD (default: today)")] = None,
+    deadline: Annotated[str | None, typer.Option(help="reply by, as written in the letter, e.g. 2024年3月31日")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="keep the reviewer's notes: rule ids, keys, checks")] = False,
 ) -> None:
     """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
     import asyncio
 
     from extractor.config import ModelSettings
-    from extractor.memo import RENDERERS
+    from extractor.memo import RENDERERS, MemoOptions, format_for, parse_date
     from extractor.narrative.llm import ModelUnavailable
     from extractor.review import Review, make_backend, review_many
 
     settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value,
                                       use_cache=not no_cache)
+    fmt_name = format_for(out if len(files) == 1 else None, fmt.value if fmt else None)
+    try:
+        options = MemoOptions(sender=sender, addressee=addressee, date=parse_date(date), deadline=deadline,
+                              internal=internal)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
     try:
         engine = make_backend(backend.value, settings)
     except (ModelUnavailable, TemplateError) as exc:
@@ -143,10 +155,10 @@ def review(
             continue
         if result.extraction.fallback:
             err.print(f"[yellow]warning[/yellow]: {path}: model not used, reviewed with rules: {result.extraction.fallback}")
-        memo = RENDERERS[fmt.value](result, severity.value)
+        memo = RENDERERS[fmt_name](result, severity.value, options)
         target = out
         if out is not None and len(files) > 1:
-            target = out / (path.stem + {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}[fmt.value])
+            target = out / (path.stem + "." + fmt_name)
         if isinstance(memo, bytes):
             target = target or path.with_suffix(".review.docx")
             target.write_bytes(memo)

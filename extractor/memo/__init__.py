@@ -3,9 +3,11 @@ DOCX in the same order; JSON is the review itself, keys included."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -16,7 +18,7 @@ from extractor.reconcile.findings import SEVERITY_ORDER, Finding
 from extractor.review import Review
 
 __all__ = ["RENDERERS", "MemoOptions", "build_memo", "render_docx", "render_html", "render_json",
-           "render_markdown", "format_for"]
+           "render_markdown", "format_for", "parse_date"]
 
 _TEMPLATES = str(Path(__file__).parent / "templates")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -44,9 +46,7 @@ def shown_findings(review: Review, severity: str) -> list[Finding]:
 
 
 def _options(severity: str, options: MemoOptions | None) -> MemoOptions:
-    o = options or MemoOptions()
-    o.severity = severity
-    return o
+    return replace(options or MemoOptions(), severity=severity)
 
 
 def render_markdown(review: Review, severity: str = "info", options: MemoOptions | None = None) -> str:
@@ -89,6 +89,15 @@ def render_docx(review: Review, severity: str = "info", options: MemoOptions | N
 RENDERERS: dict[str, Callable[..., str | bytes]] = {
     "md": render_markdown, "html": render_html, "json": render_json, "docx": render_docx}
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".json": "json"}
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--date {text!r}: expected YYYY-MM-DD") from None
 
 
 def format_for(path: Path | None, explicit: str | None) -> str:

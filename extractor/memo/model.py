@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from extractor.memo.wording import Namer, effect_line, fmt_number, number_zh, statement
+from extractor.memo.wording import Namer, effect_line, fmt_number, number_zh, statement, tidy
 from extractor.reconcile.findings import RULES, SEVERITY_ORDER, Check, Evidence, Finding
 from extractor.review import Review
 
@@ -139,11 +139,16 @@ def _check_line(c: Check) -> CheckLine:
     if c.status == "fail" and c.checked <= 1:
         return CheckLine("failed", "✗", title, f"不符{unchecked}", c.rule)
     if c.status == "fail":
-        return CheckLine("failed", "✗", title,
-                         f"已核对 {c.checked} 项，相符 {held} 项，不符 {c.failed} 项{unchecked}", c.rule)
+        tally = f"已核对 {c.checked} 项，相符 {held} 项，不符 {c.failed} 项" if held >= 0 else f"不符 {c.failed} 项"
+        return CheckLine("failed", "✗", title, tally + unchecked, c.rule)
     if c.status == "insufficient_data":
         return CheckLine("none", "？", title, f"未能核对{unchecked or '：所需数据空白或未读出'}", c.rule)
     return CheckLine("none", "–", title, f"不适用（{c.detail}）" if c.detail else "不适用", c.rule)
+
+
+def _tidy_check(c: CheckLine) -> CheckLine:
+    c.summary = tidy(c.summary)
+    return c
 
 
 def _narrative(review: Review) -> list[tuple[str, list[str]]]:
@@ -214,7 +219,7 @@ def build_memo(review: Review, options: MemoOptions | None = None) -> Memo:
         findings.append(MemoFinding(
             number=number_zh(i), id=f.id, rule=f.rule, severity=f.severity, severity_zh=SEVERITY_ZH[f.severity],
             heading=RULES[f.rule].problem if f.rule in RULES else f.rule, text=statement(namer, f),
-            effects=[effect_line(namer, x) for x in f.effects] if f.rule == "identity.table" else [],
+            effects=[effect_line(namer, x) for x in f.effects] if f.rule == "identity.table" and len(f.effects) > 1 else [],
             evidence=evidence, message=f.message,
         ))
     report_title = d.title or "政府信息公开工作年度报告"
@@ -226,7 +231,8 @@ def build_memo(review: Review, options: MemoOptions | None = None) -> Memo:
     counts = review.counts()
     n_errors = sum(1 for f in shown if f.severity == "error")
     if findings:
-        summary = f"经核对，发现需要更正或说明的问题 {len(findings)} 个" + (f"，其中错误 {n_errors} 个" if n_errors else "") + "，逐项列明如下。"
+        summary = tidy(f"经核对，发现需要更正或说明的问题 {len(findings)} 个"
+                       + (f"，其中错误 {n_errors} 个" if n_errors else "") + "，逐项列明如下。")
         closing = ("请对上述问题逐项核实，" + (f"于{deadline}前" if deadline else "尽快") +
                    "更正报告（已公开的，同步更新公开版本），或书面说明理由，并将处理情况反馈我单位。")
     else:
@@ -249,6 +255,6 @@ def build_memo(review: Review, options: MemoOptions | None = None) -> Memo:
     return Memo(
         title=f"关于《{report_title}》的审查意见", report_title=report_title, addressee=addressee, sender=sender,
         date=date_zh, deadline=deadline, opening=opening, summary=summary, findings=findings,
-        narrative=_narrative(review), checks=[_check_line(c) for c in review.checks], closing=closing,
+        narrative=_narrative(review), checks=[_tidy_check(_check_line(c)) for c in review.checks], closing=closing,
         internal=o.internal, notes=notes, tables=_tables(review, namer, involved),
     )

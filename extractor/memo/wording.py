@@ -99,6 +99,8 @@ class Namer:
             name = self.key(key)
             return f"{name}（{value.group(1)}）" if value else name
         text = KEY_RE.sub(one, text)
+        text = re.sub(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)",
+                      lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
         return re.sub(r"（\s*）", "", text)
 
     def instance(self, inst_id: str) -> str:
@@ -142,7 +144,7 @@ def effect_line(namer: Namer, effect: str) -> str:
     line = f"{where}：{m.group('text')}" if where else m.group("text")
     if m.group("l"):
         line += f"，现为 {m.group('l')}，分项合计 {m.group('r')}"
-    return line + "，不成立"
+    return tidy(line + "，不成立")
 
 
 def _quotes(f: Finding) -> list[Evidence]:
@@ -157,13 +159,20 @@ def _value(e: Evidence) -> str:
     return fmt_number(e.value) if e.value is not None else "空白"
 
 
+def tidy(text: str) -> str:
+    """Official Chinese sets no spaces around figures; quoted report text (“…”) is left as it is."""
+    parts = re.split(r"(“[^”]*”)", text)
+    gap = re.compile(r"(?<=[\u4e00-\u9fff，；：（）、])\s+(?=[\d-])|(?<=[\d%])\s+(?=[\u4e00-\u9fff，；。（）、])")
+    return "".join(p if p.startswith("“") else gap.sub("", p) for p in parts)
+
+
 def statement(namer: Namer, f: Finding) -> str:
     """What the report states, what the table or the rule gives, and the difference."""
     try:
         text = _statement(namer, f)
     except (LookupError, TypeError, ValueError, ArithmeticError):
         text = None
-    return text or namer.humanize(f.message)
+    return tidy(text or namer.humanize(f.message))
 
 
 def _diff(a: object, b: object) -> str:
@@ -192,20 +201,22 @@ def _statement(namer: Namer, f: Finding) -> str | None:
         if sides is None:
             return None
         left = [namer.key(k) for k in sides[0]]
-        return (f"{where}不符合“{m.group('text')}”：{'、'.join(left)}填报为 {fmt_number(f.found)}，"
-                f"而各分项合计为 {fmt_number(f.expected)}，相差 {_diff(f.found, f.expected)}。")
+        return (f"{'、'.join(left)}填报为 {fmt_number(f.found)}，而各分项合计为 {fmt_number(f.expected)}，"
+                f"相差 {_diff(f.found, f.expected)}，不符合“{m.group('text')}”的勾稽关系。")
     if f.rule == "claim.numeric" and quotes:
         q = quotes[0].quote
         if f.effects and f.effects[0].startswith("读法一"):
             alt = re.search(r"=\s*(\S+)（相符）", f.effects[1]) if len(f.effects) > 1 else None
             n_found = len([k for k in re.findall(KEY_RE, f.effects[0])])
-            first, second = cells[:n_found], cells[n_found:]
-            return (f"报告正文称“{q}”，即 {fmt_number(f.found)}；"
-                    f"表格中{_names(namer, first)}为 {fmt_number(f.expected)}，二者不一致。"
-                    f"该数与{_names(namer, second)}之和（{alt.group(1) if alt else ''}）相符，"
+            read_one, read_two = cells[:n_found], cells[n_found:]
+            said = "" if fmt_number(f.found) in q else f"，即 {fmt_number(f.found)}"
+            return (f"报告正文称“{q}”{said}，而"
+                    f"{_names(namer, read_one)}为 {fmt_number(f.expected)}，二者不一致。"
+                    f"该数与{_names(namer, read_two)}之和（{alt.group(1) if alt else ''}）相符，"
                     "可能采用了不同的统计口径，请核实并在正文中说明。")
         more = f"（另有 {len(quotes) - 1} 处表述相同）" if len(quotes) > 1 else ""
-        return (f"报告正文称“{q}”{more}，即 {fmt_number(f.found)}；表格中{_names(namer, cells)}"
+        said = "" if fmt_number(f.found) in q else f"，即 {fmt_number(f.found)}"
+        return (f"报告正文称“{q}”{more}{said}，而{_names(namer, cells)}"
                 f"{'合计' if len(cells) > 1 else ''}为 {fmt_number(f.expected)}，相差 {_diff(f.found, f.expected)}。")
     if f.rule == "claim.qualitative" and quotes:
         q = quotes[0].quote
@@ -215,7 +226,20 @@ def _statement(namer: Namer, f: Finding) -> str | None:
             tail = re.search(r"（([^（）]+)）。$", f.message)
             note = f"（{tail.group(1)}）" if tail else ""
         return f"报告正文称“{q}”，但{figures}，与该表述不符{note}。"
+    if f.rule == "privacy.personal_data" and quotes:
+        what = re.search(r"公开了(.+?)（", f.message)
+        items = "、".join(f"“{e.quote}”" for e in quotes)
+        example = _masked(quotes[0].quote or "")
+        return (f"报告正文公开了{what.group(1) if what else '个人信息'}{items}。此类信息属于应予保护的个人信息，"
+                f"请立即从已公开的报告中删除或作匿名化处理（如写作“{example}”）。")
     return None
+
+
+def _masked(text: str) -> str:
+    if text.isdigit() or (text[:-1].isdigit() and text[-1:] in "Xx"):
+        keep = 3 if len(text) <= 11 else 4
+        return text[:keep] + "*" * (len(text) - keep - 4) + text[-4:]
+    return text[:1] + "某"
 
 
 def _names(namer: Namer, cells: list[Evidence]) -> str:
