@@ -162,7 +162,7 @@ def _value(e: Evidence) -> str:
 def tidy(text: str) -> str:
     """Official Chinese sets no spaces around figures; quoted report text (“…”) is left as it is."""
     parts = re.split(r"(“[^”]*”)", text)
-    gap = re.compile(r"(?<=[\u4e00-\u9fff，；：（）、])\s+(?=[\d-])|(?<=[\d%])\s+(?=[\u4e00-\u9fff，；。（）、])")
+    gap = re.compile(r"(?<=[\u4e00-\u9fff，；：（）、])\s+(?=[\d-])|(?<=[\d%日])\s+(?=[\u4e00-\u9fff，；。（）、])")
     return "".join(p if p.startswith("“") else gap.sub("", p) for p in parts)
 
 
@@ -197,7 +197,6 @@ def _statement(namer: Namer, f: Finding) -> str | None:
         if m is None:
             return None
         sides = namer.identity_sides(m.group("id"))
-        where = namer.instance(m.group("id"))
         if sides is None:
             return None
         left = [namer.key(k) for k in sides[0]]
