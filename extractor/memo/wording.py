@@ -203,7 +203,7 @@ def _statement(namer: Namer, f: Finding) -> str | None:
         return (f"{'、'.join(left)}填报为 {fmt_number(f.found)}，而各分项合计为 {fmt_number(f.expected)}，"
                 f"相差 {_diff(f.found, f.expected)}，不符合“{m.group('text')}”的勾稽关系。")
     if f.rule == "claim.numeric" and quotes:
-        q = quotes[0].quote
+        q = quotes[0].quote or ""
         if f.effects and f.effects[0].startswith("读法一"):
             alt = re.search(r"=\s*(\S+)（相符）", f.effects[1]) if len(f.effects) > 1 else None
             n_found = len([k for k in re.findall(KEY_RE, f.effects[0])])
@@ -218,7 +218,7 @@ def _statement(namer: Namer, f: Finding) -> str | None:
         return (f"报告正文称“{q}”{more}{said}，而{_names(namer, cells)}"
                 f"{'合计' if len(cells) > 1 else ''}为 {fmt_number(f.expected)}，相差 {_diff(f.found, f.expected)}。")
     if f.rule == "claim.qualitative" and quotes:
-        q = quotes[0].quote
+        q = quotes[0].quote or ""
         figures = "，".join(f"{namer.evidence_cell(e)}填报为 {_value(e)}" for e in cells)
         note = ""
         if f.severity != "error":
