@@ -21,7 +21,7 @@ __all__ = ["RENDERERS", "MemoOptions", "build_memo", "render_docx", "render_html
            "render_markdown", "format_for", "parse_date"]
 
 _TEMPLATES = str(Path(__file__).parent / "templates")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def md_escape(value: object) -> str:
@@ -30,7 +30,7 @@ def md_escape(value: object) -> str:
         return ""
     if isinstance(value, Markup):
         return str(value)
-    text = str(value).replace("&", "&amp;")
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
