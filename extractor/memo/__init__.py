@@ -63,13 +63,31 @@ def render_html(review: Review, severity: str = "info", options: MemoOptions | N
 
 
 def table_html(t: TableView) -> Markup:
-    head = "".join(f"<th>{escape(c)}</th>" for c in t.columns)
+    """Column groups (法人或其他组织, 行政复议 …) as a header row over their columns, as on the form."""
+    split = [c.rsplit(" ", 1) if " " in c else ["", c] for c in t.columns]
+    grouped = any(g for g, _ in split)
+    top, bottom = [], []
+    i = 0
+    while i < len(split):
+        group = split[i][0]
+        j = i
+        while j < len(split) and split[j][0] == group:
+            j += 1
+        if not group:
+            top += [f'<th rowspan="2">{escape(label)}</th>' if grouped else f"<th>{escape(label)}</th>"
+                    for _, label in split[i:j]]
+        else:
+            top.append(f'<th colspan="{j - i}">{escape(group.replace("/", "—"))}</th>')
+            bottom += [f"<th>{escape(label)}</th>" for _, label in split[i:j]]
+        i = j
+    corner = '<th class="rl" rowspan="2"></th>' if grouped else '<th class="rl"></th>'
+    head = f"<tr>{corner}{''.join(top)}</tr>" + (f'<tr class="sub">{"".join(bottom)}</tr>' if grouped else "")
     body = []
     for label, cells in t.rows:
         tds = "".join(f'<td id="{cid}" class="{cls}">{escape(v)}</td>' if cid else "<td></td>" for cid, v, cls in cells)
         body.append(f'<tr><th class="rl">{escape(label)}</th>{tds}</tr>')
-    return Markup(f'<div class="tbl"><div class="cap">{escape(t.title)}</div><table><thead><tr><th class="rl"></th>'
-                  f'{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+    return Markup(f'<div class="tbl"><div class="cap">{escape(t.title)}</div><table><thead>{head}</thead>'
+                  f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def render_json(review: Review, severity: str = "info", options: MemoOptions | None = None) -> str:

@@ -188,7 +188,7 @@ def _tables(review: Review, namer: Namer, involved: dict[str, list[str]]) -> lis
         grid: dict[str, dict[int, tuple[str, str, str]]] = {}
         for c in cells:
             row = Namer.row_name(c) if not legacy else c.row_label.replace(" > ", "—")
-            col = "统计数" if legacy else Namer.col_name(c)
+            col = "统计数" if legacy else c.col_label
             if col not in col_index:
                 col_index[col] = len(col_index)
                 if not legacy:
