@@ -93,7 +93,7 @@ def memo_docx(memo: Memo, author: str | None = None) -> bytes:
     para(memo.opening + memo.summary).paragraph_format.first_line_indent = Pt(28)
     doc.add_heading("发现的问题", level=1)
     if not memo.findings:
-        para("未发现需要更正的问题。")
+        para("无。")
     for f in memo.findings:
         h = doc.add_heading(level=2)
         sev = h.add_run(clean(f"{f.number}、【{f.severity_zh}】"))

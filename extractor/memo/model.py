@@ -130,19 +130,19 @@ def _evidence(review: Review, namer: Namer, f: Finding) -> list[EvidenceItem]:
 
 def _check_line(c: Check) -> CheckLine:
     title = RULES[c.rule].title if c.rule in RULES else c.title
-    unchecked = f"；{c.detail}" if c.detail else ""
+    unchecked = (f"；另有{c.detail}" if c.detail[:1].isdigit() else f"；{c.detail}") if c.detail else ""
     held = c.checked - c.failed
     if c.status == "pass" and not c.detail:
         return CheckLine("held", "✓", title, f"已核对 {c.checked} 项，均相符" if c.checked > 1 else "已核对，相符", c.rule)
     if c.status == "pass":
         return CheckLine("partial", "△", title, f"已核对 {c.checked} 项，均相符{unchecked}", c.rule)
     if c.status == "fail" and c.checked <= 1:
-        return CheckLine("failed", "✗", title, f"不符{unchecked}", c.rule)
+        return CheckLine("failed", "✗", title, f"已核对{c.checked}项，不符{unchecked}", c.rule)
     if c.status == "fail":
         tally = f"已核对 {c.checked} 项，相符 {held} 项，不符 {c.failed} 项" if held >= 0 else f"不符 {c.failed} 项"
         return CheckLine("failed", "✗", title, tally + unchecked, c.rule)
     if c.status == "insufficient_data":
-        return CheckLine("none", "？", title, f"未能核对{unchecked or '：所需数据空白或未读出'}", c.rule)
+        return CheckLine("none", "？", title, f"未能核对（{c.detail or '所需数据空白或未读出'}）", c.rule)
     return CheckLine("none", "–", title, f"不适用（{c.detail}）" if c.detail else "不适用", c.rule)
 
 
