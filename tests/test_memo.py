@@ -253,3 +253,18 @@ def test_memo_docs_script_exists():
 def test_bundled_example_memo_date_is_configurable():
     memo = build_memo(review_file(FLAWED), MemoOptions(date=__import__("datetime").date(2024, 1, 5)))
     assert memo.date == "2024年1月5日"
+
+
+def test_same_cause_finding_reads_as_one_correction():
+    from extractor.reconcile.findings import Evidence, Finding
+
+    rv = review_file(FLAWED).model_copy(deep=True)
+    cells = {c.key: c for c in rv.cells}
+    rv.findings = [Finding(
+        id="F1", rule="identity.table", severity="error", message="m1", expected=43, found=44, related=["m2"],
+        effects=["各类申请人之和等于总计（t3.row_total[result_total]）", "办理结果各项之和等于（七）总计（t3.result_sum[total]）"],
+        evidence=[Evidence.of_cell(cells["t3.result_total.total"]), Evidence.of_cell(cells["t3.granted.total"])])]
+    f = build_memo(rv).findings[0]
+    assert f.text.startswith("表内2处勾稽关系不成立，差额均为1，且都涉及表三“（七）总计”行“总计”列")
+    assert f.effects == ["表三“（七）总计”行：各类申请人之和等于总计，不成立",
+                         "表三“总计”列：办理结果各项之和等于（七）总计，不成立"]

@@ -185,10 +185,10 @@ def _statement(namer: Namer, f: Finding) -> str | None:
     quotes, cells = _quotes(f), _cells(f)
     if f.rule == "identity.table":
         if f.related:
-            shared = set.intersection(*[{e.key for e in cells}]) if cells else set()
-            first = namer.key(next(iter(shared))) if shared else "同一组数字"
-            return (f"表内 {len(f.effects)} 处勾稽关系不成立，差额均为 {_diff(f.found, f.expected)}，"
-                    f"且都涉及{first}等数字，应出自同一处填报错误。请核对下列各处后一并更正。")
+            # merged by group_by_cause: the first cell of each identity is its total, shared by all
+            shared = namer.evidence_cell(cells[0]) if cells else "同一组数字"
+            return (f"表内{len(f.effects)}处勾稽关系不成立，差额均为{_diff(f.found, f.expected)}，且都涉及{shared}"
+                    f"（现填报为{_value(cells[0]) if cells else '—'}），应出自同一处填报错误。请核对下列各处后一并更正。")
         if len(f.effects) > 1 and cells:
             return (f"{namer.evidence_cell(cells[0])}填报为 {fmt_number(f.found)}。按表内勾稽关系，该数应为 "
                     f"{fmt_number(f.expected)}（相差 {_diff(f.found, f.expected)}）；按现数，下列 {len(f.effects)} 处"
