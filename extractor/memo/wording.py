@@ -225,6 +225,18 @@ def _statement(namer: Namer, f: Finding) -> str | None:
             tail = re.search(r"（([^（）]+)）。$", f.message)
             note = f"（{tail.group(1)}）" if tail else ""
         return f"报告正文称“{q}”，但{figures}，与该表述不符{note}。"
+    if f.rule == "narrative.arithmetic" and len(quotes) >= 2 and f.found is not None and f.expected is not None:
+        parts = "、".join(f"“{e.quote}”" for e in quotes[1:])
+        over = isinstance(f.found, int | Decimal) and isinstance(f.expected, int | Decimal) and f.found > f.expected
+        return (f"报告正文所述总数为{fmt_number(f.expected)}（“{quotes[0].quote}”），而所列分项{parts}合计"
+                f"{fmt_number(f.found)}，{'超过总数' if over else '与总数不符'}，相差{_diff(f.found, f.expected)}。")
+    if f.rule == "narrative.percentage" and len(quotes) >= 2:
+        return (f"报告正文称占比{f.found}，但按正文所述“{quotes[1].quote}”与“{quotes[0].quote}”计算，"
+                f"实为{f.expected}。")
+    if f.rule == "date.issued" and isinstance(f.found, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.found):
+        end = re.search(r"\d{4}-\d{2}-\d{2}", str(f.expected or ""))
+        return namer.humanize(f"报告所署成文日期为{f.found}，" + (f"而报告期至{end.group(0)}才结束，" if end else "")
+                              + "报告不应在报告期结束前成文，请核实成文日期。")
     if f.rule == "privacy.personal_data" and quotes:
         what = re.search(r"公开了(.+?)（", f.message)
         items = "、".join(f"“{e.quote}”" for e in quotes)
