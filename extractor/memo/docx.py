@@ -126,7 +126,10 @@ def memo_docx(memo: Memo, author: str | None = None) -> bytes:
         else:
             para(f"{label}：", style="List Bullet")
             for i, item in enumerate(items, start=1):
-                para(f"{i}. {item}").paragraph_format.left_indent = Pt(36)
+                p = para(f"{i}. {item}")
+                p.paragraph_format.left_indent = Pt(36)
+                for r in p.runs:
+                    r.font.size = Pt(12)
     doc.add_heading("附二：核对情况", level=1)
     for c in memo.checks:
         p = para("", style="List Bullet")
