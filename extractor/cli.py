@@ -125,7 +125,7 @@ class LLMMode(StrEnum):
 @app.command()
 def review(
     files: Annotated[list[Path], typer.Argument(help="the report(s) to review (.txt, .html, .docx, .pdf)")],
-    fmt: Annotated[MemoFormat, typer.Option("--format", "-f", help="memo format")] = MemoFormat.md,
+    fmt: Annotated[MemoFormat | None, typer.Option("--format", "-f", help="memo format (default: from -o's extension, else md)")] = None,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="write the memo here (a folder for several files)")] = None,
     severity: Annotated[Severity, typer.Option(help="lowest severity to list")] = Severity.info,
     backend: Annotated[Backend, typer.Option(help="auto: the model when one is configured, else rules")] = Backend.auto,
@@ -137,19 +137,31 @@ def review(
     concurrency: Annotated[int, typer.Option(help="model requests in flight for several files")] = 4,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when error findings are found")] = False,
     limit: LimitOption = None,
+    sender: Annotated[str | None, typer.Option("--from", help="the memo's sender, e.g. \"XX区政务公开办\"")] = None,
+    addressee: Annotated[str | None, typer.Option("--to", help="addressee (default: the reporting office)")] = None,
+    date: Annotated[str | None, typer.Option(help="the memo's date, YYYY-MM-DD (default: today)")] = None,
+    deadline: Annotated[str | None, typer.Option(help="reply by, as written in the letter, e.g. 2024年3月31日")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="keep the reviewer's notes: rule ids, keys, checks")] = False,
 ) -> None:
     """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
     import asyncio
 
     from extractor.config import ModelSettings
-    from extractor.memo import RENDERERS
+    from extractor.memo import RENDERERS, MemoOptions, format_for, parse_date
     from extractor.narrative.llm import ModelUnavailable
     from extractor.review import Review, make_backend, review_many
 
     _use_limits(limit)
-    targets = _targets(files, out, fmt)
     settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value,
                                       use_cache=not no_cache)
+    fmt_name = format_for(out if len(files) == 1 else None, fmt.value if fmt else None)
+    targets = _targets(files, out, fmt_name)
+    try:
+        options = MemoOptions(sender=sender, addressee=addressee, date=parse_date(date), deadline=deadline,
+                              internal=internal)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
     try:
         engine = make_backend(backend.value, settings)
         results = asyncio.run(review_many(files, engine, concurrency))
@@ -166,9 +178,9 @@ def review(
             err.print(f"[yellow]warning[/yellow]: {path}: model not used, reviewed with rules: ", end="")
             err.print(" ".join(result.extraction.fallback.split()), markup=False)
         try:
-            memo = RENDERERS[fmt.value](result, severity.value)
+            memo = RENDERERS[fmt_name](result, severity.value, options)
         except Exception as exc:  # a memo that cannot be rendered costs this file, not the batch
-            _fail(f"{path}: cannot render the {fmt.value} memo ({type(exc).__name__}: {str(exc)[:120]}); please report it")
+            _fail(f"{path}: cannot render the {fmt_name} memo ({type(exc).__name__}: {str(exc)[:120]}); please report it")
             code = 2
             continue
         try:
@@ -217,7 +229,7 @@ def _check_not_input(target: Path, files: list[Path]) -> None:
         raise SetupError(f"{target}: the memo would overwrite an input report; choose another -o")
 
 
-def _targets(files: list[Path], out: Path | None, fmt: MemoFormat) -> list[Path | None]:
+def _targets(files: list[Path], out: Path | None, fmt: str) -> list[Path | None]:
     """Where each memo goes, checked before any review runs: a wrong -o fails at once, in one line."""
     try:
         if out is None:
@@ -235,7 +247,7 @@ def _targets(files: list[Path], out: Path | None, fmt: MemoFormat) -> list[Path 
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise SetupError(f"{out}: cannot create the output folder ({exc.strerror})") from None
-        targets: list[Path | None] = [out / (f.stem + _SUFFIX[fmt.value]) for f in files]
+        targets: list[Path | None] = [out / (f.stem + _SUFFIX[fmt]) for f in files]
         names = [t.name for t in targets if t is not None]
         if len(set(names)) < len(names):
             raise SetupError(f"{out}: two reports share a file name; their memos would overwrite each other")

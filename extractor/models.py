@@ -82,6 +82,7 @@ class DocumentInfo(BaseModel):
     doc_number: str | None = None
     reading: str = Field(default="text", description="text, or detected_tables when a PDF's ruled tables read better")
     spans: dict[str, Span] = Field(default_factory=dict, description="where each metadata field was read")
+    page_starts: list[int] = Field(default_factory=list, exclude=True, description="a PDF's page offsets in the text")
 
 
 class ParsedReport(BaseModel):

@@ -82,7 +82,7 @@ def parse_ingested(ing: Ingested) -> ParsedReport:
         from extractor.ingest.text import normalise
 
         try:
-            alt = _parse_text(replace(ing, text=normalise(pdf_tables_text(ing.raw))))
+            alt = _parse_text(replace(ing, text=normalise(pdf_tables_text(ing.raw)), page_starts=()))
         except ReportError:
             return report
         if len([p for p in alt.problems if p.table]) < len([p for p in report.problems if p.table]):
@@ -109,6 +109,7 @@ def _parse_text(ing: Ingested) -> ParsedReport:
             path=ing.path, sha256=ing.sha256, format=ing.format, encoding=ing.encoding,
             agency=meta.agency, year=meta.year, template=spec.id, title=meta.title,
             report_date=meta.report_date, doc_number=meta.doc_number, spans=meta.spans,
+            page_starts=list(ing.page_starts),
         ),
         sections=sections,
         text=text,

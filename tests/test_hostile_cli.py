@@ -112,10 +112,10 @@ def test_memo_that_cannot_be_rendered_costs_that_file_only(tmp_path, monkeypatch
 
     real = memo.RENDERERS["md"]
 
-    def render(review, severity):
+    def render(review, severity, options=None):
         if review.document.path.endswith("a.txt"):
             raise ValueError("simulated renderer failure")
-        return real(review, severity)
+        return real(review, severity, options)
 
     monkeypatch.setitem(memo.RENDERERS, "md", render)
     a, b = _copy(tmp_path, name="a.txt"), _copy(tmp_path, name="b.txt")

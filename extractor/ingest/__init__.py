@@ -26,6 +26,7 @@ class Ingested:
     sha256: str
     encoding: str | None = None
     raw: bytes | None = None  # kept for a PDF, whose detected tables are a second reading
+    page_starts: tuple[int, ...] = ()  # a PDF's page offsets in ``text``
 
 
 def sniff(data: bytes) -> Format:
@@ -69,10 +70,11 @@ def _load_bytes(data: bytes, path: str, limit: Limits) -> Ingested:
         raise ReportError("legacy Word/Excel (.doc/.xls) binary is not supported; save it as .docx", path)
     kind = sniff(data)
     encoding: str | None = None
+    page_starts: list[int] = []
     if kind == "pdf":
         from extractor.ingest.pdf import pdf_to_text
 
-        text = pdf_to_text(data, path, limit)
+        text = pdf_to_text(data, path, limit, page_starts)
     elif kind == "docx":
         from extractor.ingest.docx import docx_to_text
 
@@ -97,7 +99,7 @@ def _load_bytes(data: bytes, path: str, limit: Limits) -> Ingested:
     if not text.strip():
         raise ReportError("no text in file", path)
     return Ingested(path=path, format=kind, text=text, sha256=digest, encoding=encoding,
-                    raw=data if kind == "pdf" else None)
+                    raw=data if kind == "pdf" else None, page_starts=tuple(page_starts))
 
 
 def _too_long(n: int, limit: Limits) -> ReportError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from itertools import accumulate
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -50,7 +51,8 @@ def _unreadable_glyphs(text: str) -> bool:
     return codes > 0.2 * max(1, sum(1 for ch in text if not ch.isspace()))
 
 
-def pdf_to_text(data: bytes, path: str, limit: Limits | None = None) -> str:
+def pdf_to_text(data: bytes, path: str, limit: Limits | None = None, page_starts: list[int] | None = None) -> str:
+    """``page_starts``, when given, receives each page's offset in the text (evidence cites pages)."""
     limit = limit or limits()
     _pdfium_text(data, path, limit, read=False)
     try:
@@ -70,10 +72,13 @@ def pdf_to_text(data: bytes, path: str, limit: Limits | None = None) -> str:
     if _unreadable_glyphs(text):
         # pdfminer found no Unicode map for the fonts (an odd encryption of font names does this
         # too); PDFium's mapping sometimes still reads them, in drawing order.
-        text = "\n".join(_pdfium_text(data, path, limit))
+        pages = _pdfium_text(data, path, limit)
+        text = "\n".join(pages)
         if _unreadable_glyphs(text) or sum(1 for ch in text if not ch.isspace()) < 20:
             raise ReportError("PDF text is glyph codes without characters ((cid:NNN)): its fonts carry no "
                               "Unicode map; export it again with embedded fonts or OCR it", path)
+    if page_starts is not None:
+        page_starts += accumulate((len(p) + 1 for p in pages[:-1]), initial=0)
     if sum(1 for ch in text if not ch.isspace()) < 20:
         raise ReportError("PDF has no text layer (scanned); OCR is not supported", path)
     return text

@@ -6,7 +6,7 @@ from extractor.models import ParsedReport
 from extractor.narrative.schema import Claim
 from extractor.reconcile import claims as claim_rules
 from extractor.reconcile import dates, form, identities, narrative, privacy
-from extractor.reconcile.findings import RULES, SEVERITY_ORDER, Check, Finding
+from extractor.reconcile.findings import RULES, SEVERITY_ORDER, Check, Finding, group_by_cause, locate_pages
 
 
 def _status(checked: int, failed: int, insufficient: int) -> str:
@@ -23,7 +23,7 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
 
     outcomes = identities.evaluate(report)
     found = identities.findings(report, outcomes)
-    findings += found
+    findings += group_by_cause(found)
     n_pass = sum(o.status == "pass" for o in outcomes)
     n_fail = sum(o.status == "fail" for o in outcomes)
     n_ins = sum(o.status == "insufficient_data" for o in outcomes)
@@ -61,6 +61,7 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
     for c in checks:
         c.title = RULES[c.rule].title
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], list(RULES).index(f.rule)))
+    locate_pages(findings, report.document.page_starts)
     for i, f in enumerate(findings, start=1):
         f.id = f"F{i}"
     return findings, checks

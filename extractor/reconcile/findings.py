@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,7 @@ class Evidence(BaseModel):
     label: str | None = None
     value: Number | None = None
     raw: str | None = None
+    page: int | None = Field(default=None, description="1-based page of a PDF where the evidence starts")
 
     @classmethod
     def of_cell(cls, cell: Cell) -> Evidence:
@@ -51,6 +53,47 @@ class Finding(BaseModel):
     tolerance: str | None = None
     effects: list[str] = Field(default_factory=list, description="every check this one cause breaks")
     evidence: list[Evidence] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list,
+                               description="messages of the findings merged into this one (same cause)")
+
+
+def locate_pages(findings: list[Finding], page_starts: list[int]) -> None:
+    """A reviewer holding the printed PDF finds evidence by page, not by character offset."""
+    if not page_starts:
+        return
+    for f in findings:
+        for e in f.evidence:
+            if e.start is not None:
+                e.page = bisect_right(page_starts, e.start)
+
+
+def group_by_cause(findings: list[Finding]) -> list[Finding]:
+    """Broken identities left apart by the single-cell step (e.g. a row total and a column total)
+    that share a cell and miss by the same amount are one finding listing each effect: a reviewer
+    corrects one figure, not two."""
+    out: list[Finding] = []
+    for f in findings:
+        diff = _gap(f)
+        keys = {e.key for e in f.evidence if e.kind == "cell"}
+        host = next((g for g in out if diff is not None and _gap(g) == diff and len(g.effects) >= 1
+                     and g.rule == "identity.table" and f.rule == "identity.table" and g.found != g.expected
+                     and len(f.effects) == 1 and keys & {e.key for e in g.evidence if e.kind == "cell"}), None)
+        if host is None:
+            out.append(f)
+            continue
+        host.effects += f.effects
+        seen = {e.key for e in host.evidence}
+        host.evidence += [e for e in f.evidence if e.key not in seen]
+        host.related.append(f.message)
+    return out
+
+
+def _gap(f: Finding) -> object:
+    if f.rule != "identity.table" or len(f.effects) != 1 or isinstance(f.found, str) or isinstance(f.expected, str):
+        return None
+    if f.found is None or f.expected is None:
+        return None
+    return abs(f.found - f.expected)
 
 
 class Check(BaseModel):
