@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -55,21 +56,27 @@ def review_report(report: ParsedReport) -> Review:
     return build_review(report, extract_claims(report), extract_narrative(report))
 
 
-async def review_report_async(report: ParsedReport, backend: ModelBackend | None) -> Review:
+async def review_report_async(report: ParsedReport, backend: ModelBackend | None,
+                              budget: Budget | None = None) -> Review:
     """Rules claims always; model claims merged in when a backend is given. A failing endpoint
-    leaves the review to the rules backend and the output says why."""
-    rule_claims = extract_claims(report)
-    rule_narrative = extract_narrative(report)
-    if backend is None:
-        return build_review(report, rule_claims, rule_narrative)
+    leaves the review to the rules backend and the output says why. The time budget covers the
+    synchronous work only (the model has its own deadline)."""
+    within = budget.running if budget is not None else nullcontext
+    with within():
+        rule_claims = extract_claims(report)
+        rule_narrative = extract_narrative(report)
+        if backend is None:
+            return build_review(report, rule_claims, rule_narrative)
     try:
         model_claims, model_narrative, info = await backend.extract(report)
     except ModelUnavailable as exc:
         info = Extraction(backend="rules", model=backend.settings.model, prompt_version=backend.prompt_version,
                           fallback=str(exc))
-        return build_review(report, rule_claims, rule_narrative, info)
-    return build_review(report, merge_claims(rule_claims, model_claims),
-                        merge_narrative(rule_narrative, model_narrative), info)
+        with within():
+            return build_review(report, rule_claims, rule_narrative, info)
+    with within():
+        return build_review(report, merge_claims(rule_claims, model_claims),
+                            merge_narrative(rule_narrative, model_narrative), info)
 
 
 def review_file(path: str | Path, backend: ModelBackend | None = None) -> Review:
@@ -86,9 +93,7 @@ async def review_many(paths: list[Path], backend: ModelBackend | None, concurren
             budget = Budget(limits().seconds, str(path))
             with budget.running():
                 report = parse_file(path)
-                if backend is None:  # the rules alone never suspend: the whole review is in budget
-                    return await review_report_async(report, None)
-            return await review_report_async(report, backend)
+            return await review_report_async(report, backend, budget)
         except ReportError as exc:
             return exc
         except TemplateError:

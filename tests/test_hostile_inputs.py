@@ -226,3 +226,13 @@ def test_text_rendering_is_unchanged_for_plain_reports(wangchuan):
     # The limits change nothing for a real report: same text, same cells.
     data = render_text(wangchuan).encode("utf-8")
     assert load_bytes(data, "a.txt", Limits()).text == load_bytes(data, "a.txt", Limits(chars=10**9)).text
+
+
+def test_budget_covers_the_rules_when_a_model_is_used(monkeypatch):
+    import extractor.review as review_module
+
+    report = parse_ingested(load_bytes(BASE.encode("utf-8"), "r.txt"))
+    monkeypatch.setattr(review_module, "extract_claims", lambda r: re.search(r"(a+)+b", "a" * 40))
+    never_asked = object()  # the budget ends the review before any model call
+    with pytest.raises(BudgetExceeded):
+        asyncio.run(review_module.review_report_async(report, never_asked, Budget(0.2)))  # type: ignore[arg-type]

@@ -156,3 +156,19 @@ def test_a_server_that_never_answers_costs_the_deadline_only(report, tmp_path):
     assert time.perf_counter() - t0 < 5
     assert rv.extraction.backend == "rules"
     assert "deadline of 0.5 s" in (rv.extraction.fallback or "")
+
+
+def test_an_endless_streamed_answer_is_cut_at_the_cap(report, tmp_path):
+    sent = []
+
+    def endless(request):
+        async def body():
+            for _ in range(10_000):  # 1 GB if it were read to the end
+                sent.append(1)
+                yield b" " * 100_000
+
+        return http.Response(200, content=body(), headers={"content-type": "application/json"})
+
+    rv = _run(report, Script(endless), tmp_path, max_retries=0, max_answer_bytes=500_000)
+    assert rv.extraction.backend == "rules" and "AnswerTooLarge" in (rv.extraction.fallback or "")
+    assert len(sent) < 50  # stopped reading a little past the cap, on each attempt
