@@ -23,11 +23,12 @@ UNITS = ["人次", "万元", "亿元", "件", "条", "次", "项", "人", "元",
 _UNIT_RE = "|".join(UNITS)
 
 QUANTITY = re.compile(
-    rf"(?P<pre>近|约|大约|超过|超|逾|不到|不足|将近|达到?|共计?|合计|累计|总计)?"
+    rf"(?:(?P<pre>近|约|大约|超过|超|逾|不到|不足|将近|达到?|共计?|合计|累计|总计) ?)?"
     rf"(?P<num>{_AR_BOUNDED}|{_CN_BOUNDED})"
     rf"(?P<mult>万|亿)?"
     rf"(?P<post>余|多)?"
-    rf"(?P<unit>{_UNIT_RE})"
+    # Text copied from a PDF or a crawled page often spaces a number from its unit (“1430 条”).
+    rf" ?(?P<unit>{_UNIT_RE})"
     rf"(?P<tail>以上|以下|左右)?"
 )
 
