@@ -6,6 +6,7 @@ number), so “新收36件，其中予以公开14件” gives two claims with tw
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -95,22 +96,29 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
     for section, start, end in narrative_spans(report):
         for s_start, s_end in sentences(text, start, end):
             sentence = text[s_start:s_end]
-            previous = find_quantities(sentence)
-            for q in previous:
+            quantities = find_quantities(sentence)
+            # Clause breaks found once per sentence: each number looks up its own by bisection,
+            # so a sentence dense with numbers costs linear, not quadratic, time.
+            soft = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+            hard_breaks = [m.end() for m in _HARD_BREAK.finditer(sentence)]
+            for i, q in enumerate(quantities):
                 before = sentence[:q.start]
-                breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
                 # The subject of a number is what stands between it and the previous number
                 # or clause break (“复议1起、诉讼1起”: 诉讼 is the second's alone).
-                breaks += [p.end for p in previous if p.end <= q.start]
-                c_start = max(breaks) if breaks else 0
+                prev_end = quantities[i - 1].end if i and quantities[i - 1].end <= q.start else 0
+                k = bisect.bisect_right(soft, q.start)
+                c_start = max(soft[k - 1] if k else 0, prev_end)
                 context = before[c_start:]
-                if _CHANGE.search(context.strip()) or _ARTICLE.search(before) or before.count("《") > before.count("》"):
+                if not context.strip(" ，,、；;：:"):
+                    continue  # a bare number with no subject of its own
+                if _CHANGE.search(context.strip()) or _ARTICLE.search(before[-24:]) or before.count("《") > before.count("》"):
                     continue  # a change, an article reference (第9至12条) or inside a title
                 after = sentence[q.end:]
                 stop = _CLAUSE_BREAK.search(after)
                 tail = after[:stop.start()] if stop else after
-                hard = [m.end() for m in _HARD_BREAK.finditer(before)] + [p.end for p in previous if p.end <= q.start]
-                assigned = _assign(context, q.unit, tail, before[max(hard, default=0):])
+                k = bisect.bisect_right(hard_breaks, q.start)
+                hard = max(hard_breaks[k - 1] if k else 0, prev_end)
+                assigned = _assign(context, q.unit, tail, before[hard:])
                 metric_id = _family_fix(assigned, before) if assigned else None
                 if metric_id is None:
                     continue
