@@ -30,6 +30,7 @@ class ReviewRecord:
     error: str | None = None
     seconds: float = 0.0
     findings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    memo: str | bytes | None = field(default=None, repr=False)
 
     @classmethod
     def of_review(cls, input_key: str, path: str, review: dict[str, Any], text: str, seconds: float) -> ReviewRecord:
