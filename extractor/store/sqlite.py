@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS checks (
 CREATE TABLE IF NOT EXISTS findings (
   id INTEGER PRIMARY KEY, document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
   fingerprint TEXT NOT NULL, scope TEXT NOT NULL DEFAULT 'report', rule TEXT, severity TEXT,
-  message TEXT, expected TEXT, found TEXT, evidence TEXT, status TEXT NOT NULL,
+  message TEXT, expected, found, evidence TEXT, status TEXT NOT NULL,
   first_run INTEGER, last_run INTEGER, UNIQUE (document_id, fingerprint));
 CREATE INDEX IF NOT EXISTS findings_fingerprint ON findings(fingerprint);
 CREATE TABLE IF NOT EXISTS decisions (

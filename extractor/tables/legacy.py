@@ -30,7 +30,7 @@ def _level(label: str, previous: int) -> int:
 def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell], list[Problem]]:
     tokens = tokenize(text, start)
     header = next((i for i, t in enumerate(tokens)
-                   if t.kind == "label" and re.sub(r"\s+", "", t.text).endswith(spec.header_end)), None)
+                   if t.kind == "label" and re.sub(r"\s+", "", t.text).endswith((spec.header_end, "历年累计"))), None)
     if header is None:
         return [], [Problem(code="table_missing", message=f"未找到统计表表头“{spec.header_end}”", table="legacy")]
     units = set(spec.units)
@@ -41,6 +41,9 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
     unit: Token | None = None
     unit_seen = False
     prev_level = 0
+    # Sheets with 本年度 | 历年累计 columns: a row's second value is its cumulative figure.
+    cumulative = header is not None and re.sub(r"\s+", "", tokens[header].text).endswith("历年累计")
+    last: list[Cell] = []
 
     def emit(value_tok: Token | None) -> None:
         nonlocal label, unit, unit_seen, prev_level
@@ -58,11 +61,13 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
             at = value_tok if value_tok is not None and value_tok.kind == "value" else (unit or label[-1])
             src = [at]
             cells.append(Cell(
-                key=f"legacy.{len(cells) + 1}", table="legacy", row_label=full, col_label="统计数",
+                key=f"legacy.{len(cells) + 1}", table="legacy", row_label=full,
+                col_label="本年度" if cumulative else "统计数",
                 value=value, kind=kind, raw=raw,  # type: ignore[arg-type]
                 unit=unit.text if unit is not None else None,
                 source=Span(start=src[0].start, end=src[-1].end, line=src[0].line),
             ))
+            last[:] = [cells[-1]] if raw and cumulative else []
         stack.append((level, own))
         prev_level = level
         label, unit, unit_seen = [], None, False
@@ -84,6 +89,12 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0) -> tuple[list[Cell]
                 continue
             label.append(tok)
         elif not label:
+            if last and tok.kind == "value":
+                value, kind = parse_value(tok.text, decimal=bool(last[0].unit and "元" in last[0].unit))
+                cells.append(last[0].model_copy(update={
+                    "key": f"legacy.{len(cells) + 1}", "col_label": "历年累计", "value": value, "kind": kind,
+                    "raw": tok.text, "source": Span(start=tok.start, end=tok.end, line=tok.line)}))
+                last.clear()
             continue
         elif not unit_seen:
             if tok.kind == "value":
