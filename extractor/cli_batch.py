@@ -103,7 +103,7 @@ def batch(
                         memo=None if memo is MemoChoice.none else memo.value, backend=engine,
                         backend_name="openai" if engine is not None else "rules",
                         model=settings.model if engine is not None else None, concurrency=concurrency,
-                        command=" ".join(["extractor", *sys.argv[1:]]), after=default_steps())
+                        command=" ".join(["extractor", *sys.argv[1:]]), after=default_steps(out))
     bar, start, advance = _progress_hooks(progress and err.is_terminal)
     try:
         with bar:

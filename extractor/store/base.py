@@ -76,6 +76,14 @@ class ReviewStore(ABC):
         """cells, narrative items and text of one document (what the cross-year checks read)."""
 
     @abstractmethod
+    def cell_values(self, keys: list[str]) -> dict[int, dict[str, Any]]:
+        """document id -> {key or name: value} for the cells read as numbers among ``keys``."""
+
+    @abstractmethod
+    def narrative_items(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+        """part-五 items (problems, improvements…) of every reviewed document, with their report."""
+
+    @abstractmethod
     def replace_crossyear(self, run_id: int, findings: list[tuple[int, str, dict[str, Any]]]) -> dict[str, int]:
         """The cross-year findings of this run as (later document id, fingerprint, finding)."""
 

@@ -247,6 +247,20 @@ class SQLiteStore(ReviewStore):
         problems = self.db.execute("SELECT problems FROM reviews WHERE document_id = ?", (document_id,)).fetchone()
         return {**dict(doc), "cells": cells, "narrative": narrative, "problems": problems[0] if problems else None}
 
+    def cell_values(self, keys: list[str]) -> dict[int, dict[str, Any]]:
+        marks = ",".join("?" * len(keys))
+        out: dict[int, dict[str, Any]] = {}
+        for doc, key, name, value in self.db.execute(
+                f"SELECT document_id, key, name, value FROM cells WHERE (key IN ({marks}) OR name IN ({marks})) "
+                "AND kind IN ('number', 'zero')", (*keys, *keys)):
+            out.setdefault(doc, {})[name if name in keys else key] = value
+        return out
+
+    def narrative_items(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(
+            f"SELECT n.*, d.input, d.agency, d.year FROM narrative n JOIN documents d ON d.id = n.document_id "
+            f"WHERE n.kind IN ({','.join('?' * len(kinds))}) ORDER BY d.input, n.kind, n.idx", kinds)]
+
     def findings(self, flt: FindingFilter) -> list[dict[str, Any]]:
         where: list[str] = []
         args: list[Any] = []
