@@ -58,6 +58,7 @@ class BatchTotals:
     failures: list[tuple[str, str]] = field(default_factory=list)
     usage: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    review_seconds: float = 0.0           # the reviews alone, without the cross-year and summary steps
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -68,7 +69,8 @@ class BatchTotals:
         return {"run": self.run_id, "inputs": self.inputs, "reviewed": self.reviewed, "skipped": self.skipped,
                 "failed": self.failed, "reports_with_errors": self.with_errors, "findings": self.findings,
                 "by_severity": dict(self.severities), "seconds": round(self.seconds, 3),
-                "reports_per_second": round(self.reviewed / self.seconds, 1) if self.seconds else None,
+                "review_seconds": round(self.review_seconds, 3),
+                "reports_per_second": round(self.reviewed / self.review_seconds, 1) if self.review_seconds else None,
                 "failures": [{"input": k, "reason": r} for k, r in self.failures],
                 **{k: self.usage.get(k, 0) for k in ("requests", "prompt_tokens", "completion_tokens", "cost_usd")},
                 "notes": self.notes}
@@ -248,6 +250,7 @@ def run_batch(inputs: list[Input], opts: BatchOptions,
             raise TemplateError(str(exc)) from None
         finally:
             output.close()
+        totals.review_seconds = time.perf_counter() - started
         for step in opts.after:
             step(store, totals.run_id, totals)
         totals.seconds = time.perf_counter() - started
