@@ -94,7 +94,7 @@ def select(inputs: list[Input], outcomes: dict[str, Outcome], opts: BatchOptions
     return todo, len(inputs) - len(todo)
 
 
-def _pool_results(items: list[tuple[str, str]], workers: int, memo: str | None) -> Iterator[ReviewRecord]:
+def _pool_results(items: list[tuple[str, str, int | None]], workers: int, memo: str | None) -> Iterator[ReviewRecord]:
     fn = partial(review_one, memo=memo)
     if workers <= 1 or len(items) <= 2:
         yield from map(fn, items)
@@ -108,7 +108,7 @@ def _pool_results(items: list[tuple[str, str]], workers: int, memo: str | None) 
         yield from pool.imap_unordered(fn, items, chunksize=4)
 
 
-def _model_results(items: list[tuple[str, str]], backend: Any, concurrency: int, memo: str | None,
+def _model_results(items: list[tuple[str, str, int | None]], backend: Any, concurrency: int, memo: str | None,
                    sink: Callable[[ReviewRecord], None]) -> None:
     """Model calls concurrent within the backend's limit; each result handed to ``sink`` as it comes."""
     from extractor.errors import ReportError
@@ -116,13 +116,13 @@ def _model_results(items: list[tuple[str, str]], backend: Any, concurrency: int,
     from extractor.review import review_report_async
 
     async def main() -> None:
-        queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        queue: asyncio.Queue[tuple[str, str, int | None]] = asyncio.Queue()
         for it in items:
             queue.put_nowait(it)
 
         async def worker() -> None:
             while not queue.empty():
-                key, path = queue.get_nowait()
+                key, path, document_id = queue.get_nowait()
                 t0 = time.perf_counter()
                 try:
                     review = await review_report_async(parse_file(path), backend)
@@ -134,8 +134,8 @@ def _model_results(items: list[tuple[str, str]], backend: Any, concurrency: int,
                 except Exception as exc:  # one report's bug is that report's failure
                     sink(failure(key, path, f"internal error ({type(exc).__name__}: {str(exc)[:120]})"))
                     continue
-                rec = ReviewRecord.of_review(key, path, review.model_dump(mode="json"), review.text,
-                                             time.perf_counter() - t0)
+                rec = ReviewRecord.of_review(key, path, review.model_dump_json(), review.text,
+                                             time.perf_counter() - t0, document_id)
                 if memo is not None:
                     from extractor.memo import RENDERERS
 
@@ -162,7 +162,7 @@ class _Output:
 
     def write(self, rec: ReviewRecord) -> None:
         self.store.record(self.run_id, rec, self.info)
-        self.stream.write(rec.json_line() + "\n")
+        self.stream.write(rec.line + "\n")
         self.keys.add(rec.input)
         if rec.memo is not None and self.memo is not None:
             target = self.out / "memos" / (rec.input + MEMO_SUFFIX[self.memo])
@@ -229,7 +229,7 @@ def run_batch(inputs: list[Input], opts: BatchOptions,
                 counts = rec.counts()
                 totals.severities.update({k: v for k, v in counts.items() if v})
                 totals.with_errors += counts["error"] > 0
-                usage = (rec.review or {}).get("extraction", {}).get("usage", {})
+                usage = rec.usage
                 totals.usage.update({k: usage.get(k, 0) for k in ("requests", "prompt_tokens", "completion_tokens")})
                 totals.usage["cost_usd"] += usage.get("cost_usd", 0.0)
             else:
@@ -238,7 +238,8 @@ def run_batch(inputs: list[Input], opts: BatchOptions,
             if advance is not None:
                 advance(rec, totals)
 
-        items = [(i.key, str(i.path)) for i in todo]
+        ids = store.reserve([(i.key, str(i.path)) for i in todo])
+        items = [(i.key, str(i.path), ids.get(i.key)) for i in todo]
         try:
             if opts.backend is not None:
                 _model_results(items, opts.backend, opts.concurrency, opts.memo, sink)
@@ -251,7 +252,9 @@ def run_batch(inputs: list[Input], opts: BatchOptions,
         finally:
             output.close()
         totals.review_seconds = time.perf_counter() - started
-        for step in opts.after:
+        # nothing reviewed (a resume with nothing left): the store is as the last run left it, and so
+        # are the cross-year findings and the summary
+        for step in opts.after if totals.reviewed + totals.failed else []:
             step(store, totals.run_id, totals)
         totals.seconds = time.perf_counter() - started
         store.finish_run(totals.run_id, {**totals.as_dict(), "findings": totals.findings})

@@ -34,14 +34,14 @@ def file_sha256(path: str | Path) -> str:
 
 
 def failure(key: str, path: str, reason: str, seconds: float = 0.0) -> ReviewRecord:
-    return ReviewRecord(input=key, path=path, sha256=file_sha256(path), error=reason, seconds=seconds)
+    return ReviewRecord.failed(key, path, file_sha256(path), reason, seconds)
 
 
-def review_one(item: tuple[str, str], memo: str | None = None) -> ReviewRecord:
+def review_one(item: tuple[str, str, int | None], memo: str | None = None) -> ReviewRecord:
     """``memo``: also render the per-report memo in this format (md, html, docx, json)."""
     from extractor.review import review_file
 
-    key, path = item
+    key, path, document_id = item
     t0 = time.perf_counter()
     try:
         review = review_file(path)
@@ -52,7 +52,8 @@ def review_one(item: tuple[str, str], memo: str | None = None) -> ReviewRecord:
     except Exception as exc:  # a bug on one report must not cost the batch its other results
         return failure(key, path, f"internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it",
                        time.perf_counter() - t0)
-    rec = ReviewRecord.of_review(key, path, review.model_dump(mode="json"), review.text, time.perf_counter() - t0)
+    rec = ReviewRecord.of_review(key, path, review.model_dump_json(), review.text, time.perf_counter() - t0,
+                                 document_id)
     if memo is not None:
         from extractor.memo import RENDERERS
 

@@ -60,6 +60,10 @@ class ReviewStore(ABC):
     def outcomes(self) -> dict[str, Outcome]: ...
 
     @abstractmethod
+    def reserve(self, inputs: list[tuple[str, str]]) -> dict[str, int]:
+        """Ids for (input, path) documents before they are reviewed, so workers can build rows."""
+
+    @abstractmethod
     def record(self, run_id: int, rec: ReviewRecord, info: RunInfo) -> None:
         """Replace the document's cells, claims, narrative and checks; carry its findings over by
         fingerprint (kept, new, gone) so decisions stay attached."""

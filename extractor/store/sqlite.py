@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.store.base import Decision, FindingFilter, Outcome, ReviewStore, RunInfo, StoreError
-from extractor.store.records import ReviewRecord, agency_key
+from extractor.store.records import ReviewRecord, agency_key, content_rows
 
 SCHEMA_VERSION = 1
 
@@ -126,6 +126,12 @@ class SQLiteStore(ReviewStore):
     def runs(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
 
+    def reserve(self, inputs: list[tuple[str, str]]) -> dict[str, int]:
+        self._begin()
+        self.db.executemany("INSERT OR IGNORE INTO documents (input, path) VALUES (?, ?)", inputs)
+        self.flush()
+        return {r[1]: r[0] for r in self.db.execute("SELECT id, input FROM documents")}
+
     def outcomes(self) -> dict[str, Outcome]:
         rows = self.db.execute(
             "SELECT d.input, d.path, r.sha256, r.status, r.error, r.tool_version, r.rules_version, r.backend, r.model "
@@ -134,7 +140,7 @@ class SQLiteStore(ReviewStore):
 
     # --- one review ---------------------------------------------------------------------------
     def _document(self, rec: ReviewRecord) -> int:
-        d = (rec.review or {}).get("document") or {}
+        d = rec.document
         row = self.db.execute(
             "INSERT INTO documents (input, path, sha256, format, agency, agency_key, year, template, title, "
             "report_date, reading, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(input) DO UPDATE SET "
@@ -151,41 +157,26 @@ class SQLiteStore(ReviewStore):
     def record(self, run_id: int, rec: ReviewRecord, info: RunInfo) -> None:
         self._begin()
         doc = self._document(rec)
-        review = rec.review
         counts = rec.counts()
-        extraction = (review or {}).get("extraction", {})
-        usage = extraction.get("usage", {})
+        usage = rec.usage
         self.db.execute(
             "INSERT OR REPLACE INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc, run_id, rec.sha256, "ok" if rec.ok else "failed", rec.error, info.tool_version,
-             info.rules_version, info.backend, info.model,
-             counts["error"], counts["warning"], counts["info"], len((review or {}).get("problems", [])),
-             usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), usage.get("cost_usd", 0.0),
-             round(rec.seconds, 4), _now()))
-        if review is not None:
-            self._replace_content(doc, review)
+             info.rules_version, info.backend, info.model, counts["error"], counts["warning"], counts["info"],
+             rec.problems, usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0),
+             usage.get("cost_usd", 0.0), round(rec.seconds, 4), _now()))
+        if rec.ok:
+            self._replace_content(doc, rec)
             self._carry_findings(run_id, [(doc, fp, f) for fp, f in rec.findings], "report", [doc])
         self._pending += 1
         if self._pending >= self.batch_size:
             self.flush()
 
-    def _replace_content(self, doc: int, review: dict[str, Any]) -> None:
-        for table in ("cells", "claims", "narrative", "checks"):
+    def _replace_content(self, doc: int, rec: ReviewRecord) -> None:
+        rows = rec.rows if rec.document_id == doc and rec.rows else content_rows(doc, json.loads(rec.line)["review"])
+        for table, marks in (("cells", 13), ("claims", 10), ("narrative", 8), ("checks", 6)):
             self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc,))
-        self.db.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-            (doc, c["key"], c.get("name"), c["table"], c["row_label"], c["col_label"], _scalar(c["value"]),
-             c["kind"], c["raw"], c.get("unit"), *((c.get("source") or {}).get(k) for k in ("start", "end", "line")))
-            for c in review["cells"]])
-        self.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?)", [
-            (doc, c["metric"], c["kind"], _scalar(c.get("value")), c.get("qualifier"), ",".join(c.get("cells") or []),
-             c["quote"], c["start"], c["end"], c.get("extractor")) for c in review["claims"]])
-        narrative = review.get("narrative") or {}
-        self.db.executemany("INSERT INTO narrative VALUES (?,?,?,?,?,?,?,?)", [
-            (doc, kind, i, item.get("summary") or item.get("name"), item.get("category") or item.get("kind"),
-             item["quote"], item["start"], item["end"])
-            for kind in ("problems", "improvements", "channels") for i, item in enumerate(narrative.get(kind) or [])])
-        self.db.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?)", [
-            (doc, c["rule"], c["status"], c["checked"], c["failed"], c.get("detail")) for c in review["checks"]])
+            self.db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * marks)})", rows[table])
 
     def _carry_findings(self, run_id: int, found: list[tuple[int, str, dict[str, Any]]], scope: str,
                         documents: Iterable[int] | None) -> dict[str, int]:
