@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import tempfile
 import time
@@ -26,6 +28,13 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _cpu(who: int | None = None) -> float:
+    if who is not None:
+        use = resource.getrusage(who)
+        return use.ru_utime + use.ru_stime
+    return _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
 
 
 def build(folder: Path, n: int) -> int:
@@ -98,12 +107,21 @@ def main() -> None:
         totals = run_batch(inputs, opts, advance=advance)
         return totals, time.perf_counter() - t0
 
+    cpu0, main0 = _cpu(), _cpu(resource.RUSAGE_SELF)
     totals, seconds = batch()
     review_seconds = totals.review_seconds
+    cpu, main_cpu = _cpu() - cpu0, _cpu(resource.RUSAGE_SELF) - main0
     lines = sum(1 for _ in (out / "reviews.jsonl").open(encoding="utf-8"))
     print(f"inputs {totals.inputs}: reviewed {totals.reviewed}, failed {totals.failed}; JSON Lines {lines}; "
           f"{seconds:.2f} s in all, {totals.reviewed / review_seconds:.0f} reports/s "
           f"(workers: {args.workers or 'one per core'})")
+    # On a shared machine the wall clock says how busy the others were; CPU seconds per report say
+    # what the batch itself costs, and so what the cores give when they are the batch's alone.
+    cores = os.cpu_count() or 1
+    print(f"CPU {cpu:.1f} s for {totals.inputs} reports ({cpu / totals.inputs * 1000:.1f} ms each, all processes): "
+          f"{cores} idle cores would do {cores * totals.inputs / cpu:.0f} reports/s "
+          f"(load average during the run: {os.getloadavg()[0]:.1f}); of which the writing process "
+          f"{main_cpu / totals.inputs * 1000:.1f} ms per report, cross-year checks and summary included")
     print("main process memory (MB) after N reports: " + ", ".join(f"{n}: {m:.0f}" for n, m in memory))
     print("after the batch: " + "; ".join(totals.notes))
     memory.clear()
