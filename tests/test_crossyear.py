@@ -114,3 +114,26 @@ def test_decreasing_cumulative_on_legacy_sheets(tmp_path, monkeypatch):
     drop = next(f for f in cumulative if "减少" in f["message"])
     assert drop["severity"] == "error"
     assert [(e["document"], e["value"]) for e in drop["evidence"]] == [("office/2022.txt", 1), ("office/2023.txt", 0)]
+
+
+def _doc(input_key, year, cells, text=""):
+    from extractor.reconcile.crossyear import _Doc
+
+    return _Doc({"id": year, "input": input_key, "year": year, "template": "gov2021", "text": text, "narrative": [],
+                 "cells": [{"key": k, "name": None, "table_id": k.split(".")[0], "row_label": k, "col_label": "总计",
+                            "value": v, "kind": kind, "raw": raw, "start": 0, "end": len(raw), "line": 1}
+                           for k, (v, kind, raw) in cells.items()]})
+
+
+def test_an_ambiguous_digit_run_is_settled_by_the_chain_and_said_so():
+    from extractor.reconcile.crossyear import carry_over
+
+    prev = _doc("a.txt", 2022, {"t3.carried_forward.total": (7, "number", "7")})
+    cur = _doc("b.txt", 2023, {"t3.carried_over.total": (None, "ambiguous", "7000007")})
+    [f] = carry_over(prev, cur)
+    assert f["rule"] == "crossyear.settled" and f["severity"] == "info" and f["expected"] == 7
+    assert "按2022年报告的结转下年度数" in f["message"]
+    assert [e["document"] for e in f["evidence"]] == ["b.txt", "a.txt"]
+    # digits that cannot hold the implied value settle nothing, and accuse nothing either
+    cur = _doc("b.txt", 2023, {"t3.carried_over.total": (None, "ambiguous", "3000003")})
+    assert carry_over(prev, cur) == []
