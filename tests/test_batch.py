@@ -105,3 +105,9 @@ def test_inputs_expand_globs_folders_once_each(reports):
     found, missing = expand(["a", "a/report.txt", "*/report.txt", "c/**/*.html", "none"], cwd=reports)
     assert [i.key for i in found] == ["a/report.txt", "b/report.txt", "c/deep/lanshan.html"]
     assert missing == ["none"]
+
+
+def test_the_output_folder_is_never_an_input(reports):
+    assert run(".").exit_code == 2
+    result = run(".")  # out/ now holds reviews.jsonl, memos…: none of it is reviewed
+    assert "5 input(s)" in result.output, result.output

@@ -29,7 +29,8 @@ def test_every_package_is_listed():
     assert found <= set(CONFIG["packages"]), sorted(found - set(CONFIG["packages"]))
 
 
-@pytest.mark.parametrize("package", ["extractor.schemas", "extractor.prompts", "extractor.memo", "extractor.evals"])
+@pytest.mark.parametrize("package", ["extractor.schemas", "extractor.prompts", "extractor.memo", "extractor.evals",
+                                     "extractor.summary"])
 def test_data_files_are_shipped(package):
     folder = _package_dir(package)
     patterns = CONFIG["package-data"][package]
@@ -65,3 +66,7 @@ def test_regular_install_reviews_from_elsewhere_with_the_checkout_removed(tmp_pa
                          cwd=elsewhere, capture_output=True, text=True)
     assert out.returncode == 1, out.stderr
     assert "identity.table" in out.stdout
+    out = subprocess.run([str(tmp_path / "venv/bin/extractor"), "batch", str(report), "-o", "out", "--no-progress"],
+                         cwd=elsewhere, capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    assert (elsewhere / "out" / "batch-memo.md").exists() and (elsewhere / "out" / "summary.xlsx").exists()
