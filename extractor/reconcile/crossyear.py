@@ -39,6 +39,9 @@ CROSSYEAR_RULES: dict[str, RuleInfo] = {r.id: r for r in [
 ]}
 
 NUMERIC = ("number", "zero")
+# the cells of the 2021 and 2019 forms the checks read (legacy sheets are read whole)
+CELLS = ["t3.carried_forward.total", "t3.carried_over.total",
+         *[f"t2.{row}.{col}" for row in ("rules", "normative_docs") for col in ("issued", "repealed", "in_force")]]
 _CLEANUP = re.compile(r"[^。！；\n]*清理[^。！；\n]*(规范性文件|规章)[^。！；\n]*[。；]?|"
                       r"[^。！；\n]*(规范性文件|规章)[^。！；\n]*清理[^。！；\n]*[。；]?")
 _CUMULATIVE = re.compile(r"累计")
@@ -280,7 +283,7 @@ def run_crossyear(store: ReviewStore, run_id: int) -> dict[str, int]:
     def load(d: dict[str, Any]) -> _Doc:
         if d["id"] not in cache:
             cache.clear() if len(cache) > 64 else None
-            cache[d["id"]] = _Doc(store.document_detail(d["id"]))
+            cache[d["id"]] = _Doc(store.document_detail(d["id"], CELLS))
         return cache[d["id"]]
 
     for a, b in pairs:

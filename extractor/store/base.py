@@ -76,8 +76,9 @@ class ReviewStore(ABC):
     def documents(self) -> list[dict[str, Any]]: ...
 
     @abstractmethod
-    def document_detail(self, document_id: int) -> dict[str, Any]:
-        """cells, narrative items and text of one document (what the cross-year checks read)."""
+    def document_detail(self, document_id: int, keys: list[str] | None = None) -> dict[str, Any]:
+        """cells, narrative items and text of one document (what the cross-year checks read);
+        with ``keys``, only those cells and the legacy sheet's."""
 
     @abstractmethod
     def cell_values(self, keys: list[str]) -> dict[int, dict[str, Any]]:

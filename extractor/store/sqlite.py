@@ -228,11 +228,16 @@ class SQLiteStore(ReviewStore):
             "d.report_date, r.status, r.error, r.errors, r.warnings, r.infos, r.problems "
             "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id ORDER BY d.input")]
 
-    def document_detail(self, document_id: int) -> dict[str, Any]:
+    def document_detail(self, document_id: int, keys: list[str] | None = None) -> dict[str, Any]:
         doc = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
         if doc is None:
             raise StoreError(f"no document {document_id}")
-        cells = [dict(r) for r in self.db.execute("SELECT * FROM cells WHERE document_id = ?", (document_id,))]
+        sql = "SELECT * FROM cells WHERE document_id = ?"
+        args: list[Any] = [document_id]
+        if keys is not None:
+            sql += f" AND (key IN ({','.join('?' * len(keys))}) OR table_id = 'legacy')"
+            args += keys
+        cells = [dict(r) for r in self.db.execute(sql, args)]
         narrative = [dict(r) for r in self.db.execute(
             "SELECT * FROM narrative WHERE document_id = ? ORDER BY kind, idx", (document_id,))]
         problems = self.db.execute("SELECT problems FROM reviews WHERE document_id = ?", (document_id,)).fetchone()

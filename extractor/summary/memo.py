@@ -20,6 +20,7 @@ from extractor.summary.indicators import INDICATORS
 MIN_CASES = 10        # an indicator's outliers are computed over at least this many reports
 OUTLIER_MADS = 3.5    # robust z-score (median / MAD) beyond which a report stands out
 EXAMPLES = 2
+MAX_OUTLIERS = 40     # listed in the memo; the summary table has every report's indicators
 
 _env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -96,7 +97,8 @@ def build(store: ReviewStore, rows: list[dict[str, Any]], title: str = "政府�
         "improvements": _frequent([i for i in items if i["kind"] == "improvements"]),
         "offices": [{"office": o, "errors": n, "reports": reports_by_office[o]}
                     for o, n in errors_by_office.most_common(10) if n],
-        "outliers": found, "outliers_skipped": skipped, "min_cases": MIN_CASES, "mads": OUTLIER_MADS,
+        "outliers": found[:MAX_OUTLIERS], "outliers_more": max(0, len(found) - MAX_OUTLIERS),
+        "outliers_skipped": skipped, "min_cases": MIN_CASES, "mads": OUTLIER_MADS,
         "unreadable": [{"input": d["input"], "reason": d["error"]} for d in docs if d["status"] == "failed"],
     }
 
@@ -113,6 +115,8 @@ def render_docx(memo: dict[str, Any]) -> bytes:
     from docx import Document
 
     doc = Document()
+    # a style looked up by name is searched for on every paragraph: look each up once
+    bullet, bullet2 = doc.styles["List Bullet"], doc.styles["List Bullet 2"]
     doc.add_heading(memo["title"], level=0)
     sev = memo["severity"]
     doc.add_paragraph(f"共 {memo['reports']} 份报告，审查 {memo['reviewed']} 份，无法读取 {memo['failed']} 份；"
@@ -120,22 +124,24 @@ def render_docx(memo: dict[str, Any]) -> bytes:
     for key, heading in (("problems", "一、最常见的问题类别"), ("improvements", "二、最常见的改进措施类别")):
         doc.add_heading(heading, level=1)
         for c in memo[key]:
-            doc.add_paragraph(f"{c['category']}：{c['reports']} 份报告（{c['count']} 条）", style="List Bullet")
+            doc.add_paragraph(f"{c['category']}：{c['reports']} 份报告（{c['count']} 条）", style=bullet)
             for e in c["examples"]:
-                doc.add_paragraph(f"“{e['quote']}”（{e['input']}，{e['start']}–{e['end']}）", style="List Bullet 2")
+                doc.add_paragraph(f"“{e['quote']}”（{e['input']}，{e['start']}–{e['end']}）", style=bullet2)
     doc.add_heading("三、错误最多的机关", level=1)
     for o in memo["offices"]:
-        doc.add_paragraph(f"{o['office']}：错误 {o['errors']} 项（{o['reports']} 份报告）", style="List Bullet")
+        doc.add_paragraph(f"{o['office']}：错误 {o['errors']} 项（{o['reports']} 份报告）", style=bullet)
     doc.add_heading("四、与本批报告相比的异常值", level=1)
     doc.add_paragraph(f"仅在某指标有不少于 {memo['min_cases']} 份报告时计算（稳健 z 值超过 {memo['mads']}）。")
     for o in memo["outliers"]:
         doc.add_paragraph(f"{o['office'] or o['input']} {o['year']}：{o['indicator']} = {o['value']:.1%}"
-                          f"（本批中位数 {o['median']:.1%}，{o['cases']} 份）", style="List Bullet")
+                          f"（本批中位数 {o['median']:.1%}，{o['cases']} 份）", style=bullet)
+    if memo["outliers_more"]:
+        doc.add_paragraph(f"另有 {memo['outliers_more']} 项异常值，见汇总表。", style=bullet)
     for s in memo["outliers_skipped"]:
-        doc.add_paragraph(f"未计算：{s}", style="List Bullet")
+        doc.add_paragraph(f"未计算：{s}", style=bullet)
     doc.add_heading("五、无法读取的报告", level=1)
     for u in memo["unreadable"]:
-        doc.add_paragraph(f"{u['input']}：{u['reason']}", style="List Bullet")
+        doc.add_paragraph(f"{u['input']}：{u['reason']}", style=bullet)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
