@@ -348,3 +348,8 @@ def eval_(
         err.print("[red]below threshold[/red]: " + "; ".join(result.failures))
         raise typer.Exit(1)
     raise typer.Exit(0)
+
+
+from extractor.cli_batch import register  # noqa: E402  (batch and findings live in their own module)
+
+register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
@@ -10,12 +11,19 @@ from pydantic import BaseModel, Field, SecretStr
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _shipped(name: str) -> Path:
+    """schemas/ or prompts/: inside the installed package (a wheel maps them to extractor/NAME),
+    else at the top of the checkout (an editable install or a run from the source tree)."""
+    packaged = Path(str(files("extractor") / name))
+    return packaged if packaged.is_dir() else ROOT / name
+
+
 def schemas_dir() -> Path:
-    return Path(os.environ.get("EXTRACTOR_SCHEMAS", ROOT / "schemas"))
+    return Path(os.environ.get("EXTRACTOR_SCHEMAS") or _shipped("schemas"))
 
 
 def prompts_dir() -> Path:
-    return Path(os.environ.get("EXTRACTOR_PROMPTS", ROOT / "prompts"))
+    return Path(os.environ.get("EXTRACTOR_PROMPTS") or _shipped("prompts"))
 
 
 _SIZE_SUFFIX = {"k": 1_000, "m": 1_000_000, "g": 1_000_000_000}

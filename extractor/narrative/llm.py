@@ -16,10 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import instructor
-from instructor.core.hooks import Hooks
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
 from extractor.config import ModelSettings, prompts_dir
 from extractor.models import Dropped, Extraction, ParsedReport, Usage
@@ -29,7 +26,7 @@ from extractor.narrative.rules import narrative_spans
 from extractor.narrative.schema import SCHEMA_VERSION, Claim, Narrative, NarrativeExtraction
 from extractor.secrets import redact, register
 
-MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
+MODES = {"tools": "TOOLS", "json": "JSON", "md_json": "MD_JSON"}  # names of instructor.Mode members
 _VERSION = re.compile(r"\{#\s*prompt-version:\s*(\S+)\s*#\}")
 
 
@@ -167,6 +164,10 @@ class ModelBackend:
         if not settings.model:
             raise ModelUnavailable("no model configured: pass --model or set EXTRACTOR_MODEL")
         self.settings = settings
+        # Imported here, not at module level: a run with no model configured never pays their start-up.
+        import instructor
+        from openai import AsyncOpenAI, DefaultAsyncHttpxClient
+
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         register(settings.api_key.get_secret_value() if settings.api_key else None)
         http = http_module()
@@ -177,7 +178,7 @@ class ModelBackend:
         timeout = http.Timeout(min(settings.timeout, settings.deadline), connect=settings.connect_timeout)
         self.openai = AsyncOpenAI(api_key=key, base_url=settings.base_url, timeout=timeout,
                                   max_retries=settings.max_retries, http_client=http_client)
-        self.client = instructor.from_openai(self.openai, mode=MODES[settings.mode])
+        self.client = instructor.from_openai(self.openai, mode=instructor.Mode[MODES[settings.mode]])
         self.cache = cache if cache is not None else (Cache() if settings.use_cache else None)
         self.prompt_version = prompt_version()
         env = _env()
@@ -191,6 +192,8 @@ class ModelBackend:
 
     async def _ask(self, report: ParsedReport, part: list[dict[str, str]], no: int, count: int,
                    attempts: _Attempts) -> NarrativeExtraction:
+        from instructor.core.hooks import Hooks
+
         s = self.settings
         hooks = Hooks()
         hooks.on("completion:response", attempts.on_response)
