@@ -42,8 +42,8 @@ def standing(store: ReviewStore) -> list[dict[str, Any]]:
 
 
 def batch_rows(store: ReviewStore, q: BatchQuery, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per report with its decision counts; a rule or severity filter keeps the reports
-    with such a standing finding."""
+    """One row per report with its decision counts; a rule, severity or undecided filter keeps the
+    reports with a standing finding that meets all three."""
     per_doc: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for f in found:
         per_doc[f["document_id"]].append(f)
@@ -58,11 +58,11 @@ def batch_rows(store: ReviewStore, q: BatchQuery, found: list[dict[str, Any]]) -
             continue
         if q.year is not None and d["year"] != q.year:
             continue
-        if q.rule and not any(f["rule"] == q.rule for f in mine):
-            continue
-        if q.severity and not any(f["severity"] == q.severity for f in mine):
-            continue
-        if q.undecided and not row["undecided"]:
+        # rule, severity and "undecided only" speak of one finding together: an undecided
+        # privacy finding, not a privacy finding and some other undecided one
+        if (q.rule or q.severity or q.undecided) and not any(
+                (not q.rule or f["rule"] == q.rule) and (not q.severity or f["severity"] == q.severity)
+                and (not q.undecided or not f["decision"]) for f in mine):
             continue
         rows.append(row)
     return sorted(rows, key=SORTS[q.sort])
