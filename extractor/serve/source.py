@@ -47,7 +47,7 @@ def cell_marks(findings: list[dict[str, Any]], input_key: str) -> dict[str, list
 def _grid(table: str, cells: list[dict[str, Any]], marks: dict[str, list[int]]) -> Grid:
     columns: list[str] = []
     rows: dict[str, dict[str, dict[str, Any]]] = {}
-    for c in cells:
+    for c in sorted(cells, key=lambda c: c["start"]):  # rows and columns in the order the report has them
         col = c["col_label"] or ""
         if col not in columns:
             columns.append(col)
