@@ -226,3 +226,30 @@ def test_cli_refuses_a_folder_without_a_store_in_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip().startswith("error:") and "no review store" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "review.db").exists()
+
+
+def test_office_across_years_lists_both_years_and_the_crossyear_findings(wangchuan, tmp_path):
+    from .test_crossyear import pair
+
+    office = tmp_path / "in"
+    office.mkdir()
+    for name, text in zip(("2022.txt", "2023.txt"), pair(wangchuan), strict=True):
+        (office / name).write_text(text, encoding="utf-8")
+    rerun_batch(tmp_path)
+    out = tmp_path / "out"
+    with open_store(out) as store:
+        key = store.documents()[0]["agency_key"]
+        carry = next(f for f in store.findings(FindingFilter()) if f["rule"] == "crossyear.carry_over")
+    with live(out) as base:
+        status, page, _ = get(f"{base}/office/{urllib.parse.quote(key)}")
+        assert status == 200
+        years = page.split('<table class="years">', 1)[1].split("</table>", 1)[0]
+        assert years.index("2022") < years.index("2023")
+        assert re.search(r"上年结转 <small><code>carried_over</code></small></th><td[^>]*>\d+</td><td[^>]*>3</td>", years)
+        assert "上年“结转下年度继续办理”与本年“上年结转”不一致" in page and f'id="f{carry["id"]}"' in page
+        # evidence in the other year's report links to that report
+        assert re.search(r'<a href="/report/\d+">打开该年报告</a>', page)
+        status, _, _ = post(f"{base}/finding/{carry['id']}/decide",
+                            {"decision": "accepted", "csrf": csrf_of(page), "note": "已核对两年报告"})
+        assert status == 303
+        assert "已采纳" in get(f"{base}/office/{urllib.parse.quote(key)}")[1]
