@@ -249,6 +249,7 @@ def test_office_across_years_lists_both_years_and_the_crossyear_findings(wangchu
         assert "上年“结转下年度继续办理”与本年“上年结转”不一致" in page and f'id="f{carry["id"]}"' in page
         # evidence in the other year's report links to that report
         assert re.search(r'<a href="/report/\d+">打开该年报告</a>', page)
+        assert f'href="/report/{carry["document_id"]}#c-t3.carried_over.total"' in page
         status, _, _ = post(f"{base}/finding/{carry['id']}/decide",
                             {"decision": "accepted", "csrf": csrf_of(page), "note": "已核对两年报告"})
         assert status == 303

@@ -43,6 +43,11 @@ KEY_LABELS = {"new": "本年新收申请", "carried_over": "上年结转", "gran
               "suit_after_review_corrected": "复议后起诉纠错", "normative_in_force": "规范性文件现行有效"}
 
 
+def when(iso: str | None) -> str:
+    """A decision's time as a reviewer reads it (the store keeps ISO 8601 in UTC)."""
+    return f"{iso[:16].replace('T', ' ')} UTC" if iso else ""
+
+
 def store_path(target: Path) -> Path:
     """The store file a serve target names (a batch output folder or its .db); never creates one."""
     path = target / "review.db" if target.is_dir() else target
@@ -60,6 +65,7 @@ class Workbench:
         self._store: ReviewStore | None = None
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["when"] = when
         self.env.globals.update(csrf=self.csrf, severity_zh=SEVERITY_ZH, decision_zh=DECISION_ZH,
                                 rule_title=lambda r: ALL_RULES[r].problem if r in ALL_RULES else r)
 
@@ -110,7 +116,7 @@ class Workbench:
             return self.not_found("没有这份报告")
         found = queries.report_findings(self.store, doc["id"])
         ids = {d["input"]: d["id"] for d in self.store.documents()}
-        return self.page("report.html.j2", d=doc, findings=found, others=ids,
+        return self.page("report.html.j2", d=doc, findings=found, others=ids, on_report=True,
                          blocks=blocks(doc["text"] or "", doc["cells"], found, doc["input"]),
                          counts={s: sum(1 for f in found if f["severity"] == s) for s in SEVERITY_ZH},
                          accepted=sum(1 for f in found if f["decision"] == "accepted" and f["scope"] == "report"))

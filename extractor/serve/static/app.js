@@ -30,11 +30,15 @@
     if (marks.length) { marks[0].scrollIntoView({block: "center"}); }
   }
 
+  function when(iso) {  // as the server renders it: 2024-03-01 09:30 UTC
+    return iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "";
+  }
+
   function show(card, data) {
     var p = card.querySelector(".decision");
     p.dataset.decision = data.decision;
     p.textContent = (data.decision === "accepted" ? "已采纳" : "已驳回") + " · " + (data.reviewer || "?") + " · " +
-      data.decided_at + (data.note ? "：" + data.note : "");
+      when(data.decided_at) + (data.note ? "：" + data.note : "");
     card.classList.remove("accepted", "dismissed");
     card.classList.add("decided", data.decision);
   }
