@@ -61,7 +61,7 @@ def serve(
     if not local and token is None:
         token = secrets.token_urlsafe(24)
     try:
-        app = create_app(target, reviewer=reviewer, token=token, hosts=LOCAL_NAMES if local else None)
+        app = create_app(target, reviewer=reviewer, token=token, hosts=LOCAL_NAMES | {host} if local else None)
     except StoreError as exc:
         _fail(str(exc))
         raise typer.Exit(2) from None

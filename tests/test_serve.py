@@ -254,3 +254,53 @@ def test_office_across_years_lists_both_years_and_the_crossyear_findings(wangchu
                             {"decision": "accepted", "csrf": csrf_of(page), "note": "已核对两年报告"})
         assert status == 303
         assert "已采纳" in get(f"{base}/office/{urllib.parse.quote(key)}")[1]
+
+
+def test_two_tabs_and_a_batch_rerun_at_once_keep_the_store_whole(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = make_batch(tmp_path)
+    with open_store(out) as store:
+        ids = [f["id"] for f in store.findings(FindingFilter(status="standing"))]
+    assert len(ids) >= 5
+    with live(out) as base:
+        token = csrf_of(get(base + "/")[1])
+        batch = subprocess.Popen([sys.executable, "-m", "extractor", "batch", str(tmp_path / "in"), "-o", str(out),
+                                  "--no-progress", "--workers", "1"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+
+        def tab(which: int) -> list[int]:
+            return [post(f"{base}/finding/{fid}/decide", {"decision": "dismissed" if which else "accepted",
+                                                         "note": f"tab {which}", "csrf": token})[0]
+                    for fid in ids]
+
+        with ThreadPoolExecutor(2) as pool:
+            statuses = [s for result in pool.map(tab, (0, 1)) for s in result]
+        assert batch.wait(120) in (0, 1)
+    assert set(statuses) == {303}
+    db = sqlite3.connect(out / "review.db")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = db.execute("SELECT decision, note FROM decisions").fetchall()
+    finally:
+        db.close()
+    # every finding has exactly one decision, the last tab's word for it, never a mix of two
+    assert len(rows) == len(ids)
+    assert all((d, n) in {("accepted", "tab 0"), ("dismissed", "tab 1")} for d, n in rows)
+
+
+def test_cli_says_in_one_line_when_the_port_is_taken(batch):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        result = CliRunner().invoke(cli, ["serve", str(batch), "--port", str(taken.getsockname()[1]), "--no-browser"])
+    finally:
+        taken.close()
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1:" in result.output
+    assert "Traceback" not in result.output

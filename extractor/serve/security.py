@@ -67,7 +67,8 @@ class Guard:
             if same(given, self.token):
                 # The token leaves the address bar (and history) at once; the cookie carries it on.
                 cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/".encode()
-                await _reply(send, 303, "", [(b"location", scope["path"].encode()), (b"set-cookie", cookie)])
+                back = scope.get("raw_path") or scope["path"].encode()  # raw: an office's name stays percent-encoded
+                await _reply(send, 303, "", [(b"location", back), (b"set-cookie", cookie)])
                 return
             if not same(_cookie(scope, COOKIE), self.token):
                 await _reply(send, 401, "access token required: open the address `extractor serve` printed\n")
