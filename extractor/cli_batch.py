@@ -28,7 +28,14 @@ class MemoChoice(StrEnum):
 
 def _progress_hooks(enabled: bool) -> tuple[Any, Any, Any]:
     """A rich progress bar on stderr: done / total, failed, findings so far, time left."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(TextColumn("[bold]batch[/bold]"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("failed {task.fields[failed]} · findings {task.fields[findings]} "
@@ -211,7 +218,7 @@ def _decide(ref: str, decision: str, note: str | None, reviewer: str | None, sto
 
     with _open(store) as db:
         try:
-            f = db.decide(ref, decision, note, reviewer or getpass.getuser())  # type: ignore[arg-type]
+            f = db.decide(ref, decision, note, reviewer or getpass.getuser())
         except StoreError as exc:
             _fail(str(exc))
             raise typer.Exit(2) from None

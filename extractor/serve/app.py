@@ -12,7 +12,7 @@ import getpass
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -28,7 +28,7 @@ from extractor.serve import charts, queries
 from extractor.serve.memo import MEDIA, MemoUnavailable, accepted_memo
 from extractor.serve.security import Guard, same
 from extractor.serve.source import blocks
-from extractor.store import ReviewStore, StoreError, open_store
+from extractor.store import Decision, ReviewStore, StoreError, open_store
 
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024
@@ -165,8 +165,7 @@ class Workbench:
         note = (form.get("note") or "").strip()[:2000] or None
         reviewer = (form.get("reviewer") or "").strip()[:80] or self.reviewer
         try:
-            f = self.store.decide(str(request.path_params["fid"]), decision,  # type: ignore[arg-type]
-                                  note, reviewer)
+            f = self.store.decide(str(request.path_params["fid"]), cast(Decision, decision), note, reviewer)
         except StoreError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=404)
         if "application/json" in request.headers.get("accept", ""):
