@@ -304,3 +304,37 @@ def test_cli_says_in_one_line_when_the_port_is_taken(batch):
         taken.close()
     assert result.exit_code == 2 and "cannot listen on 127.0.0.1:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_source_blocks_cut_text_at_quotes_and_put_tables_in_place():
+    from extractor.serve.source import blocks
+
+    text = "甲乙丙丁戊\n表\n行一\n1\n2\n结尾己庚"
+    cells = [{"key": "t.a", "table_id": "t", "row_label": "行一", "col_label": "列一", "raw": "1", "kind": "number",
+              "start": 11, "end": 12},
+             {"key": "t.b", "table_id": "t", "row_label": "行一", "col_label": "列二", "raw": "2", "kind": "number",
+              "start": 13, "end": 14}]
+    found = [{"id": 1, "evidence": [{"kind": "quote", "start": 1, "end": 3}, {"kind": "cell", "key": "t.b"}]},
+             {"id": 2, "evidence": [{"kind": "quote", "start": 2, "end": 4}]},  # overlaps the first quote
+             {"id": 3, "evidence": [{"kind": "quote", "start": 16, "end": 18, "document": "other.txt"}]}]
+    head, table, tail = blocks(text, cells, found, "this.txt")
+    assert [(p.text, p.findings) for p in head.pieces] == [("甲", []), ("乙丙", [1, 2]), ("丁戊\n表\n行一\n", [])]
+    assert table.grid is not None and table.grid.columns == ["列一", "列二"]
+    (label, row), = table.grid.rows
+    assert label == "行一" and [c["findings"] for c in row if c] == [[], [1]]
+    # another report's quote is not marked in this one
+    assert [(p.text, p.findings) for p in tail.pieces] == [("\n结尾己庚", [])]
+
+
+def test_the_workbench_files_ship_in_the_wheel():
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folder = root / "extractor" / "serve"
+    files = [p.relative_to(folder).as_posix() for p in folder.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".py"]
+    assert "static/app.js" in files and "templates/report.html.j2" in files
+    patterns = config["package-data"]["extractor.serve"]
+    assert [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)] == []

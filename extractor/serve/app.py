@@ -114,7 +114,7 @@ class Workbench:
         doc = self._document(request)
         if doc is None:
             return self.not_found("没有这份报告")
-        found = queries.report_findings(self.store, doc["id"])
+        found = queries.report_findings(self.store, doc["id"], doc["input"])
         ids = {d["input"]: d["id"] for d in self.store.documents()}
         return self.page("report.html.j2", d=doc, findings=found, others=ids, on_report=True,
                          blocks=blocks(doc["text"] or "", doc["cells"], found, doc["input"]),
@@ -126,7 +126,7 @@ class Workbench:
         doc = self._document(request)
         if doc is None or fmt not in MEDIA:
             return self.not_found("没有这份报告或这种格式")
-        accepted = {f["fingerprint"] for f in queries.report_findings(self.store, doc["id"])
+        accepted = {f["fingerprint"] for f in queries.report_findings(self.store, doc["id"], doc["input"])
                     if f["decision"] == "accepted" and f["scope"] == "report"}
         try:
             body = accepted_memo(self.out, doc["input"], doc["text"] or "", accepted, fmt)

@@ -72,10 +72,12 @@ def counts_by(found: list[dict[str, Any]], field: str) -> list[tuple[str, int]]:
     return Counter(str(f[field] or "（机关未识别）") for f in found).most_common()
 
 
-def report_findings(store: ReviewStore, document_id: int) -> list[dict[str, Any]]:
-    """Standing findings of one report (its own, then those across years), errors first."""
+def report_findings(store: ReviewStore, document_id: int, input_key: str) -> list[dict[str, Any]]:
+    """Standing findings of one report (its own, then those across years), errors first. The
+    store's document filter is a substring match, so it narrows the query and the id decides."""
     order = {"error": 0, "warning": 1, "info": 2}
-    mine = [f for f in standing(store) if f["document_id"] == document_id]
+    mine = [f for f in store.findings(FindingFilter(status="standing", document=input_key))
+            if f["document_id"] == document_id]
     return sorted(mine, key=lambda f: (f["scope"] != "report", order.get(f["severity"], 3), f["id"]))
 
 
