@@ -338,3 +338,12 @@ def test_the_workbench_files_ship_in_the_wheel():
     assert "static/app.js" in files and "templates/report.html.j2" in files
     patterns = config["package-data"]["extractor.serve"]
     assert [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)] == []
+
+
+def test_memo_without_the_batch_lines_is_a_one_line_reason(tmp_path):
+    out = make_batch(tmp_path)
+    (out / "reviews.jsonl").unlink()
+    with live(out) as base:
+        status, body, _ = get(f"{base}/report/{doc_id(out, 'evil.txt')}/memo.md")
+        assert get(f"{base}/report/{doc_id(out, 'evil.txt')}/memo.pdf")[0] == 404
+    assert status == 409 and body.count("\n") == 1 and "cannot read the batch's reviews" in body
