@@ -347,3 +347,17 @@ def test_memo_without_the_batch_lines_is_a_one_line_reason(tmp_path):
         status, body, _ = get(f"{base}/report/{doc_id(out, 'evil.txt')}/memo.md")
         assert get(f"{base}/report/{doc_id(out, 'evil.txt')}/memo.pdf")[0] == 404
     assert status == 409 and body.count("\n") == 1 and "cannot read the batch's reviews" in body
+
+
+def test_a_table_quoted_inside_stays_text_with_its_cells_marked():
+    from extractor.serve.source import blocks
+
+    text = "表头2021年度\n行一\n7\n"
+    cells = [{"key": "t.a", "table_id": "t", "row_label": "行一", "col_label": "", "raw": "7", "kind": "number",
+              "start": 12, "end": 13}, {"key": "t.h", "table_id": "t", "row_label": "表头", "col_label": "",
+                                        "raw": "x", "kind": "text", "start": 0, "end": 2}]
+    found = [{"id": 1, "evidence": [{"kind": "quote", "start": 2, "end": 7}, {"kind": "cell", "key": "t.a",
+                                                                          "start": 12, "end": 13}]}]
+    (only,) = blocks(text, cells, found, "r.txt")
+    assert only.kind == "text"
+    assert [(p.text, p.anchor) for p in only.pieces if p.findings] == [("2021年", "q1-0"), ("7", "c-t.a")]

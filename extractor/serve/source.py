@@ -90,14 +90,25 @@ def _pieces(text: str, start: int, end: int, spans: list[tuple[int, int, int, st
 
 
 def blocks(text: str, cells: list[dict[str, Any]], findings: list[dict[str, Any]], input_key: str) -> list[Block]:
-    spans = sorted((ev["start"], ev["end"], f["id"], f"q{f['id']}-{i}")
-                   for f in findings for i, ev in enumerate(f["evidence"])
-                   if ev.get("kind") == "quote" and _own(ev, input_key)
-                   and isinstance(ev.get("start"), int) and isinstance(ev.get("end"), int) and ev["end"] > ev["start"])
+    """Text and table blocks in the report's order. A table a finding quotes text inside of stays
+    text (with its cited cells marked there too), so every quote is shown where it stands."""
+    quotes, cited = [], []
+    for f in findings:
+        for i, ev in enumerate(f["evidence"]):
+            if not (_own(ev, input_key) and isinstance(ev.get("start"), int) and isinstance(ev.get("end"), int)
+                    and ev["end"] > ev["start"]):
+                continue
+            if ev.get("kind") == "quote":
+                quotes.append((ev["start"], ev["end"], f["id"], f"q{f['id']}-{i}"))
+            elif ev.get("key"):
+                cited.append((ev["start"], ev["end"], f["id"], f"c-{ev['key']}"))
+    spans = sorted(quotes + cited)
     marks = cell_marks(findings, input_key)
     out: list[Block] = []
     pos = 0
     for start, end, table, table_cells in _table_regions(cells):
+        if any(s < end and e > start for s, e, _, _ in quotes):
+            continue
         out.append(Block("text", _pieces(text, pos, start, spans)))
         out.append(Block("table", grid=_grid(table, table_cells, marks)))
         pos = end
