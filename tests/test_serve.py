@@ -226,6 +226,19 @@ def test_cli_refuses_a_folder_without_a_store_in_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip().startswith("error:") and "no review store" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "review.db").exists()
+    for name, content in (("notes.md", b"# not a store\n"), ("other.db", None)):
+        if content is None:  # an SQLite file of something else: never given the store's tables
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(tmp_path / name)) as db:
+                db.execute("CREATE TABLE t (x)")
+                db.commit()
+        else:
+            (tmp_path / name).write_bytes(content)
+        before = (tmp_path / name).read_bytes()
+        result = CliRunner().invoke(cli, ["serve", str(tmp_path / name), "--no-browser"])
+        assert result.exit_code == 2 and "not a review store" in result.output, result.output
+        assert (tmp_path / name).read_bytes() == before
 
 
 def test_office_across_years_lists_both_years_and_the_crossyear_findings(wangchuan, tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, cast
@@ -49,10 +50,25 @@ def when(iso: str | None) -> str:
 
 
 def store_path(target: Path) -> Path:
-    """The store file a serve target names (a batch output folder or its .db); never creates one."""
+    """The store file a serve target names (a batch output folder or its .db). Checked read-only
+    before the store is opened, since opening creates its tables in whatever file it is given."""
     path = target / "review.db" if target.is_dir() else target
     if not path.is_file():
         raise StoreError(f"{target}: no review store here (run `extractor batch … -o {target}` first)")
+    try:
+        with path.open("rb") as fh:
+            sqlite = fh.read(16) == b"SQLite format 3\x00"
+        tables: set[str] = set()
+        if sqlite:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                db.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"{path}: cannot read it ({exc})") from None
+    if not {"documents", "findings", "decisions"} <= tables:
+        raise StoreError(f"{path}: not a review store (made by `extractor batch`)")
     return path
 
 
