@@ -353,3 +353,6 @@ def eval_(
 from extractor.cli_batch import register  # noqa: E402  (batch and findings live in their own module)
 
 register(app)
+from extractor.cli_serve import register as register_serve  # noqa: E402
+
+register_serve(app)
