@@ -238,11 +238,12 @@ def _settle(runs: list[tuple[RowRun, list[Cell]]], cells: list[Cell], problems: 
     fixed = [RowRun([c.key], [(c.value,)], False) for c in cells if c.key not in searched]
     resolve([run for run, _ in runs] + fixed, rels)
     for run, row_cells in runs:
-        for cell, st in zip(row_cells, settle(run), strict=True):
+        settled = settle(run)
+        for cell, st in zip(row_cells, settled, strict=True):
             cell.value, cell.kind, cell.reading = st.value, st.kind, st.reading  # type: ignore[assignment]
             cell.inferred_from = st.inferred_from
         label = row_cells[0].row_label.split(" > ")[-1]
-        open_keys, message, candidates = ambiguity(run, f"统计表“{label}”行")
+        open_keys, message, candidates = ambiguity(run, settled, f"统计表“{label}”行")
         if open_keys:
             problems.append(Problem(code="ambiguous", table="legacy", keys=open_keys, source=row_cells[0].source,
                                     message=message, candidates=candidates))

@@ -240,7 +240,8 @@ class TableReader:
         resolve([p.run for p in pending] + fixed, self.relations)
         order = {k: i for i, k in enumerate(self.spec.cell_keys())}
         for p in pending:
-            for key, col, st in zip(p.run.keys, p.cols, settle(p.run), strict=True):
+            settled = settle(p.run)
+            for key, col, st in zip(p.run.keys, p.cols, settled, strict=True):
                 cells.append(Cell(
                     key=key, table=self.spec.id, row_label=p.row_label,
                     col_label=" ".join(x for x in (col.group, col.label) if x),
@@ -248,7 +249,7 @@ class TableReader:
                     unit=_unit_for(col, p.context, ""), source=p.span, reading=st.reading,  # type: ignore[arg-type]
                     inferred_from=st.inferred_from,
                 ))
-            open_keys, message, candidates = ambiguity(p.run, f"{self._name()}：“{p.row_label}”行")
+            open_keys, message, candidates = ambiguity(p.run, settled, f"{self._name()}：“{p.row_label}”行")
             if open_keys:
                 problems.append(Problem(code="ambiguous", message=message, table=self.spec.id, keys=open_keys,
                                         source=p.span, candidates=candidates))

@@ -15,6 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 Value = int | Decimal | None
 Reading = tuple[Value, ...]
@@ -34,8 +35,10 @@ def needs_search(chunks: list[str], n: int) -> bool:
     return len(chunks) != n or any(not _NUMBER.fullmatch(c) and not _DECIMAL.fullmatch(c) for c in chunks)
 
 
+@lru_cache(maxsize=4096)
 def _splits(chunk: str, decimal: bool) -> dict[int, list[list[Value]]]:
-    """Every reading of one chunk, by the number of cells it makes."""
+    """Every reading of one chunk, by the number of cells it makes (the same runs, “0000000”,
+    recur in every report: cached; callers never change what it returns)."""
     out: dict[int, list[list[Value]]] = {}
 
     def walk(pos: int, acc: list[Value]) -> None:
@@ -144,13 +147,13 @@ def resolve(rows: list[RowRun], relations: list[Relation]) -> None:
         changed = False
         rounds += 1
         for rel in relations:
-            involved = []
+            involved: dict[int, RowRun] = {}  # by identity: rows compare by value, slowly
             for k in rel.left + rel.right:
                 row = where.get(k)
-                if row is not None and row not in involved:
-                    involved.append(row)
-            open_rows = [r for r in involved if len(r.readings) > 1]
-            if not open_rows or len(involved) != len({id(r) for r in involved}):
+                if row is not None:
+                    involved.setdefault(id(row), row)
+            open_rows = [r for r in involved.values() if len(r.readings) > 1]
+            if not open_rows:
                 continue
             size = 1
             for r in open_rows:
@@ -158,7 +161,7 @@ def resolve(rows: list[RowRun], relations: list[Relation]) -> None:
             if size > MAX_COMBINATIONS:
                 continue
             fixed: dict[str, Value] = {}
-            for r in involved:
+            for r in involved.values():
                 if len(r.readings) == 1:
                     fixed.update(zip(r.keys, r.readings[0], strict=True))
             kept: list[set[Reading]] = [set() for _ in open_rows]
@@ -202,9 +205,9 @@ def settle(row: RowRun) -> list[Settled]:
     return out
 
 
-def ambiguity(row: RowRun, where: str) -> tuple[list[str], str, list[list[Value]]]:
+def ambiguity(row: RowRun, settled: list[Settled], where: str) -> tuple[list[str], str, list[list[Value]]]:
     """The keys a row leaves open, the message saying so, and the readings still possible."""
-    open_keys = [k for k, st in zip(row.keys, settle(row), strict=True) if st.kind == "ambiguous"]
+    open_keys = [k for k, st in zip(row.keys, settled, strict=True) if st.kind == "ambiguous"]
     message = (f"{where}的数字连写为“{row.raw}”，可有 {len(row.readings)} 种读法，"
                f"{len(open_keys)} 个单元格无法确定")
     return open_keys, message, [list(r) for r in row.readings[:12]]
