@@ -112,6 +112,11 @@ class TableReader:
         self.before = False
         groups = {_WS.sub("", r.group) for r, _ in self.rows if r.group}
         self._groups = re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))) if groups else None
+        # One search tells whether a label could be any row's: most label runs (headers, prose
+        # glued to a table) are none, and need not be tried row by row.
+        self._any = re.compile("|".join(
+            [f"(?:{p.pattern})" for p in self.patterns if p is not None]
+            + [re.escape(label[:_PREFIX]) for label in self.labels if len(label) > _PREFIX]) or "(?!)")
 
     def _matches(self, r_idx: int, text: str) -> bool:
         if self._matches_one(r_idx, text):
@@ -154,7 +159,11 @@ class TableReader:
         matches: dict[int, list[int]] = {}
         for i, item in enumerate(items):
             if item.kind == "label":
-                matches[i] = [r for r in range(len(self.rows)) if self._matches(r, item.text)]
+                bare = self._groups.sub("", item.text) if self._groups else item.text
+                if self._any.search(item.text) or (bare != item.text and self._any.search(bare)):
+                    matches[i] = [r for r in range(len(self.rows)) if self._matches(r, item.text)]
+                else:
+                    matches[i] = []
         for r_idx, (row, cols) in enumerate(self.rows):
             n = len(cols)
             need = max(1, n // 2)
