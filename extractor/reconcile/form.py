@@ -49,7 +49,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
         if bare:
             findings.append(Finding(
                 rule="form.problems", severity="warning",
-                message="第五部分“存在的主要问题及改进情况”为空或仅写“无”，未说明问题及改进。",
+                message="第五部分“存在的主要问题及改进情况”为空或仅写“无”，未说明存在的问题及改进情况，请予补充。",
                 expected="列明主要问题及改进措施", found=body.strip() or "（空）",
                 evidence=[Evidence.of_quote(text, section.heading.start, section.heading.end)],
             ))
@@ -110,13 +110,13 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
     for name in missing:
         out.append(Finding(
             rule="form.tables", severity="warning" if legacy_only else "error",
-            message=f"报告中未见表格“{name}”（既无该部分标题，也无其行名）。",
+            message=f"报告中未见“{name}”表格（既未见该部分标题，也未见表内各行），请核实是否遗漏。",
             expected="表格齐全", found="缺失",
         ))
     if absent_rows:
         out.append(Finding(
             rule="form.tables", severity="warning",
-            message="表格缺少模板规定的行：" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
+            message="统计表格缺少规定格式中的以下行：" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
             expected="按模板列出各行", found=f"缺 {len(absent_rows)} 行",
         ))
     blanks = derived_cells(report)
