@@ -249,6 +249,13 @@ def _statement(namer: Namer, f: Finding) -> str | None:
         end = re.search(r"\d{4}-\d{2}-\d{2}", str(f.expected or ""))
         return namer.humanize(f"报告所署成文日期为{f.found}，" + (f"早于报告期结束日期（{end.group(0)}）。" if end else "早于报告期结束日期。")
                               + "年度报告应在报告期结束后成文，请核实成文日期。")
+    if f.rule == "form.tables" and f.severity == "info":
+        # "表格有0行未能读取、3个单元格…": drop the part that is zero; name each table as a table
+        text = re.sub(r"有\s*0\s*行未能读取、", "有", f.message)
+        text = re.sub(r"\s*0\s*行未能读取、|、\s*0\s*个单元格因数字连写无法确定", "", text)
+        text = re.sub(r"(^|[：；])“([^”]+)”：", r"\1“\2”表中，", text)
+        text = re.sub(r"^表格有", "统计表格中有", text)
+        return namer.humanize(text)
     if f.rule == "privacy.personal_data" and quotes:
         what = re.search(r"公开了(.+?)（", f.message)
         items = "".join(quoted(e.quote or "") for e in quotes)  # 并列引语之间不加顿号
@@ -269,6 +276,16 @@ def _names(namer: Namer, cells: list[Evidence]) -> str:
     if not cells:
         return "相应数字"
     names = [namer.evidence_cell(e) for e in cells]
+    grid = [namer.cells.get(e.key or "") for e in cells]
+    if 1 < len(grid) <= 3 and all(grid) and len({(c.table, Namer.col_name(c)) for c in grid if c}) == 1:
+        # 表三“1.…”“2.…”“3.…”行“总计”列: one table, one column, the rows quoted side by side
+        first = grid[0]
+        assert first is not None
+        rows = [Namer.row_name(c) for c in grid if c]
+        col = Namer.col_name(first)
+        if all(rows):
+            return (namer.table_name(first.table) + "".join(f"“{r}”" for r in rows) + "行"
+                    + (f"“{col}”列" if col and col != "统计数" else ""))
     if len(names) > 3:
         return "、".join(names[:3]) + f"等{len(names)}项"
     return "、".join(names)

@@ -110,13 +110,13 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
     for name in missing:
         out.append(Finding(
             rule="form.tables", severity="warning" if legacy_only else "error",
-            message=f"报告中未见“{name}”表格（既未见该部分标题，也未见表内各行），请核实是否遗漏。",
+            message=f"报告中未见“{name}”（既未见该部分标题，也未见表内各行），请核实是否遗漏。",
             expected="表格齐全", found="缺失",
         ))
     if absent_rows:
         out.append(Finding(
             rule="form.tables", severity="warning",
-            message="统计表格缺少规定格式中的以下行：" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
+            message="对照规定格式，统计表格中" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
             expected="按模板列出各行", found=f"缺 {len(absent_rows)} 行",
         ))
     blanks = derived_cells(report)
