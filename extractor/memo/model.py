@@ -228,7 +228,7 @@ def build_memo(review: Review, options: MemoOptions | None = None) -> Memo:
     sender = o.sender or "政府信息公开工作主管部门"
     date = o.date or dt.date.today()
     date_zh = f"{date.year}年{date.month}月{date.day}日"
-    deadline = o.deadline or ""
+    deadline = namer.humanize(o.deadline or "")  # 2026-12-10 is written 2026年12月10日
     counts = review.counts()
     n_errors = sum(1 for f in shown if f.severity == "error")
     hidden = counts["error"] + counts["warning"] + counts["info"] - len(findings)
