@@ -70,7 +70,7 @@ class Namer:
     @staticmethod
     def col_name(cell: Cell) -> str:
         if cell.table == "legacy":
-            return ""
+            return "历年累计" if "累计" in cell.col_label else ""  # the 本年度 column is the sheet's own figure
         return re.sub(r"\s*/\s*|\s+", "—", cell.col_label.strip())
 
     def cell(self, cell: Cell) -> str:
