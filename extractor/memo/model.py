@@ -233,7 +233,11 @@ def build_memo(review: Review, options: MemoOptions | None = None) -> Memo:
     n_errors = sum(1 for f in shown if f.severity == "error")
     hidden = counts["error"] + counts["warning"] + counts["info"] - len(findings)
     also = f"（另有{hidden}项较次要的问题，本函未列出）" if hidden > 0 else ""
-    if findings:
+    if findings and all(f.severity == "info" for f in shown):
+        # only notes (e.g. cells this review could not read): nothing for the office to correct
+        summary = f"未发现需要更正的问题，另有{len(findings)}项情况提请注意{also}。现将审查意见函告如下。"
+        closing = "上述情况供你单位参考。请继续做好政府信息公开工作年度报告的编制和公开工作。"
+    elif findings:
         kinds = ("" if not n_errors or len(findings) == 1 else "，均为错误" if n_errors == len(findings)
                  else f"，其中错误{n_errors}项")
         summary = f"共发现需要更正或说明的问题{len(findings)}项{kinds}{also}。现将审查意见函告如下。"
