@@ -48,7 +48,7 @@ def test_broken_carry_over_and_in_force_chain_cite_both_reports(wangchuan, tmp_p
     chain = rules["crossyear.in_force"]
     assert chain["severity"] == "error"  # no clean-up said: an error
     assert {e["document"] for e in chain["evidence"]} == {"office/2022.txt", "office/2023.txt"}
-    assert "15 件 + 2023年制发 2 件 − 废止 1 件 = 16 件" in chain["message"]
+    assert "按2022年现行有效 15 件、2023年制发 2 件、废止 1 件计算，现行有效应为 16 件" in chain["message"]
     # the same part-五 problems, copied word for word
     assert rules["crossyear.problems_repeated"]["severity"] == "warning"
     # every cell and quote cited is where it says, in its own report

@@ -79,9 +79,9 @@ def test_cells_are_named_by_their_printed_labels_and_findings_say_both_sides():
     md = render_markdown(rv)
     assert "表三“（一）予以公开”行“自然人”列填报为21" in md
     assert "该数应为20" in md
-    assert "报告正文称“2023年共新收政府信息公开申请50件”，而表三“一、本年新收政府信息公开申请数量”行“总计”列为48，相差2" in md
+    assert "报告正文称“2023年共新收政府信息公开申请50件”，而表三“一、本年新收政府信息公开申请数量”行“总计”列填报为48，相差2" in md
     # qualitative: the sentence and the figure that contradicts it, not "所填：1；应为：0"
-    assert "报告正文称“未发生政府信息公开行政诉讼”，但表四“行政诉讼—未经复议直接起诉 总计”列填报为1" in md
+    assert "报告正文称“未发生政府信息公开行政诉讼”，但表四“行政诉讼—未经复议直接起诉—总计”列填报为1" in md
     assert "应为：0" not in md and "报告所填/所述" not in md
 
 
@@ -157,13 +157,13 @@ def test_pdf_evidence_carries_page_numbers():
         if e.start is not None:
             assert starts[e.page - 1] <= e.start  # type: ignore[operator]
     md = render_markdown(rv)
-    assert re.search(r"第 \d+ 页（全文第 \d+ 行）", md)
+    assert re.search(r"第\d+页（全文第\d+行）", md)
     assert json.loads(render_json(rv))["findings"][0]["evidence"][0]["page"] >= 1
 
 
 def test_text_evidence_says_line_not_page():
     md = render_markdown(review_file(FLAWED))
-    assert "原文第 7 行：“王建国”" in md and "页" not in md.split("## 附一")[0]
+    assert "原文第7行：“王建国”" in md and "页" not in md.split("## 附一")[0]
 
 
 def _hostile_review(wangchuan, extra: str) -> Review:

@@ -117,6 +117,7 @@ def memo_docx(memo: Memo, author: str | None = None) -> bytes:
             for r in note.runs:
                 r.font.size = Pt(9)
     para(memo.closing).paragraph_format.first_line_indent = Pt(28)
+    para(memo.formula).paragraph_format.first_line_indent = Pt(28)
     para(memo.sender, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.space_before = Pt(24)
     para(memo.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
     doc.add_heading("附一：正文要点", level=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from extractor.memo.wording import Namer, effect_line, fmt_number, number_zh, statement, tidy
+from extractor.memo.wording import Namer, effect_line, fmt_number, number_zh, quoted, statement, tidy
 from extractor.reconcile.findings import RULES, SEVERITY_ORDER, Check, Evidence, Finding
 from extractor.review import Review
 
@@ -28,8 +28,8 @@ class MemoOptions:
 @dataclass
 class EvidenceItem:
     kind: str  # quote | cell
-    where: str  # 第 3 页第 41 行 / 第 41 行
-    text: str  # the quote, or the cell's printed name
+    where: str  # 第3页（全文第41行） / 原文第41行
+    text: str  # the quote (inner “” already turned to ‘’), or the cell's printed name
     value: str = ""  # a cell's value as shown, or 无法识别
     anchor: str = ""  # where the HTML source highlights it
     cell_id: str = ""  # the HTML table cell it opens
@@ -86,6 +86,7 @@ class Memo:
     checks: list[CheckLine]
     closing: str
     internal: bool
+    formula: str = "特此函告。"  # the letter's closing formula, its own paragraph before the signature
     notes: list[str] = field(default_factory=list)  # internal: file, hash, template, extraction
     tables: list[TableView] = field(default_factory=list)
 
@@ -101,8 +102,8 @@ def cell_dom_id(key: str) -> str:
 
 
 def _where(e: Evidence, review: Review) -> str:
-    page = f"第 {e.page} 页" if e.page else ""
-    line = f"第 {e.line} 行" if e.line else ""
+    page = f"第{e.page}页" if e.page else ""
+    line = f"第{e.line}行" if e.line else ""
     if review.document.format == "pdf" and page:
         return f"{page}（全文{line}）" if line else page
     return f"原文{line}" if line else "原文"
@@ -117,7 +118,7 @@ def _evidence(review: Review, namer: Namer, f: Finding) -> list[EvidenceItem]:
             start, end = e.start or 0, e.end or 0
             before = review.text[max(0, start - 24):start].split("\n")[-1]
             after = review.text[end:end + 24].split("\n")[0]
-            out.append(EvidenceItem("quote", _where(e, review), e.quote or "", anchor=anchor, before=before,
+            out.append(EvidenceItem("quote", _where(e, review), quoted(e.quote or "")[1:-1], anchor=anchor, before=before,
                                     after=after))
             continue
         cell = cells.get(e.key or "")
@@ -158,16 +159,16 @@ def _narrative(review: Review) -> list[tuple[str, list[str]]]:
     if org.office:
         parts.append(f"日常工作由{org.office}负责")
     if org.staffing:
-        parts.append(f"人员：{STAFFING_ZH.get(org.staffing, org.staffing)}")
+        parts.append(f"工作人员：{STAFFING_ZH.get(org.staffing, org.staffing)}")
     channels = "、".join(c.name + (f"（{c.count}）" if c.count is not None else "") for c in n.channels) or "未识别"
-    improvements = [i.summary + (f"（对应问题 {'、'.join(str(a + 1) for a in i.answers)}）" if i.answers else "")
+    improvements = [i.summary + (f"（对应问题{'、'.join(str(a + 1) for a in i.answers)}）" if i.answers else "")
                     for i in n.improvements]
     out = [("组织机构", ["；".join(parts)]), ("公开渠道", [channels]),
            ("存在的问题", [p.summary for p in n.problems] or ["未识别"]),
            ("改进措施", improvements or ["未识别"])]
     unanswered = n.unanswered()
     if n.problems and unanswered:
-        out.append(("未见对应改进措施的问题", ["、".join(str(i + 1) for i in unanswered)]))
+        out.append(("未见对应改进措施的问题", ["问题" + "、".join(str(i + 1) for i in unanswered)]))
     return out
 
 
@@ -227,21 +228,25 @@ def build_memo(review: Review, options: MemoOptions | None = None) -> Memo:
     sender = o.sender or "政府信息公开工作主管部门"
     date = o.date or dt.date.today()
     date_zh = f"{date.year}年{date.month}月{date.day}日"
-    deadline = o.deadline or ""
+    deadline = namer.humanize(o.deadline or "")  # 2026-12-10 is written 2026年12月10日
     counts = review.counts()
     n_errors = sum(1 for f in shown if f.severity == "error")
-    if findings:
-        summary = tidy(f"经核对，发现需要更正或说明的问题 {len(findings)} 个"
-                       + (f"，其中错误 {n_errors} 个" if n_errors else "") + "，逐项列明如下。")
+    hidden = counts["error"] + counts["warning"] + counts["info"] - len(findings)
+    also = f"（另有{hidden}项较次要的问题，本函未列出）" if hidden > 0 else ""
+    if findings and all(f.severity == "info" for f in shown):
+        # only notes (e.g. cells this review could not read): nothing for the office to correct
+        summary = f"未发现需要更正的问题，另有{len(findings)}项情况提请注意{also}。现将审查意见函告如下。"
+        closing = "上述情况供你单位参考。请继续做好政府信息公开工作年度报告的编制和公开工作。"
+    elif findings:
+        kinds = ("" if not n_errors or len(findings) == 1 else "，均为错误" if n_errors == len(findings)
+                 else f"，其中错误{n_errors}项")
+        summary = f"共发现需要更正或说明的问题{len(findings)}项{kinds}{also}。现将审查意见函告如下。"
         closing = ("请对上述问题逐项核实，" + (f"于{deadline}前" if deadline else "尽快") +
-                   "更正报告（已公开的，同步更新公开版本），或书面说明理由，并将处理情况反馈我单位。")
+                   "更正报告（报告已公开的，请同步更新公开版本），或书面说明理由，并将处理情况函复我单位。")
     else:
-        summary = "经核对，未发现需要更正的问题。"
-        closing = "请继续做好政府信息公开年度报告的编制和公开工作。"
-    if counts["error"] + counts["warning"] + counts["info"] > len(findings):
-        summary += f"（另有 {counts['error'] + counts['warning'] + counts['info'] - len(findings)} 个较轻的问题未列出。）"
-    opening = (f"你单位发布的《{report_title}》已收悉。我们对报告正文与所附统计表格逐项进行了核对，"
-               "现将审查意见函告如下。")
+        summary = f"未发现需要更正的问题{also}。"
+        closing = "请继续做好政府信息公开工作年度报告的编制和公开工作。"
+    opening = f"我单位对你单位发布的《{report_title}》进行了审查，将报告正文与所附统计表格逐项作了核对，"
     notes = []
     if o.internal:
         x = review.extraction

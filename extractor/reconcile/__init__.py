@@ -29,7 +29,7 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
     n_ins = sum(o.status == "insufficient_data" for o in outcomes)
     checks.append(Check(rule="identity.table", title="", status=_status(n_pass + n_fail, n_fail, n_ins),  # type: ignore[arg-type]
                         checked=n_pass + n_fail, failed=n_fail,
-                        detail=f"{n_ins} 处因单元格空白或未读而未核对" if n_ins else None))
+                        detail=f"{n_ins} 处因单元格空白或未能读取而未核对" if n_ins else None))
 
     claim_outcomes = claim_rules.check_claims(report, claims)
     for kind, rule in (("numeric", "claim.numeric"), ("qualitative", "claim.qualitative")):
@@ -40,7 +40,7 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
         findings += claim_rules.merge(failed)
         checks.append(Check(rule=rule, title="", status=_status(len(checked), len(failed), len(ins)),  # type: ignore[arg-type]
                             checked=len(checked), failed=len(failed),
-                            detail=f"{len(mine) - len(checked)} 项表述在本模板中无对应单元格或数据不全" if len(mine) > len(checked) else None))
+                            detail=f"{len(mine) - len(checked)} 项表述在统计表格中无对应栏目或所需数据不全" if len(mine) > len(checked) else None))
 
     arithmetic, n_sums, n_pct = narrative.check(report)
     findings += arithmetic

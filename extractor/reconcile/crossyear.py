@@ -116,7 +116,7 @@ def carry_over(prev: _Doc, cur: _Doc) -> list[dict[str, Any]]:
     if va == vb:
         return []
     return [_finding("crossyear.carry_over",
-                     f"{prev.year}年报告“结转下年度继续办理”为 {va} 件，{cur.year}年报告“上年结转”为 {vb} 件",
+                     f"{prev.year}年报告“结转下年度继续办理”为 {va} 件，而{cur.year}年报告“上年结转”为 {vb} 件，二者应当一致，请核实",
                      [prev.cell_evidence(a), cur.cell_evidence(b)], expected=va, found=vb)]
 
 
@@ -145,12 +145,12 @@ def in_force(prev: _Doc, cur: _Doc) -> list[dict[str, Any]]:
             continue
         if now == expected:
             continue
-        message = (f"{name}：{prev.year}年现行有效 {vals['before']} 件 + {cur.year}年制发 {vals['issued']} 件 − 废止 "
-                   f"{vals['repealed']} 件 = {expected} 件，而{cur.year}年报告现行有效 {now} 件")
+        message = (f"{name}：按{prev.year}年现行有效 {vals['before']} 件、{cur.year}年制发 {vals['issued']} 件、废止 "
+                   f"{vals['repealed']} 件计算，现行有效应为 {expected} 件，而{cur.year}年报告填报为 {now} 件")
         severity = None
         if cleanup is not None:
             severity = "warning"
-            message += "；报告提到清理，差异可能来自清理，请核实"
+            message += "；报告提及开展清理，差异可能源于清理，请核实并予说明"
             evidence.append(cur.quote(cleanup.start(), cleanup.end()))
         out.append(_finding("crossyear.in_force", message, evidence, severity=severity, expected=expected, found=now))
     return out
@@ -191,13 +191,13 @@ def cumulative(prev: _Doc, cur: _Doc) -> list[dict[str, Any]]:
         a, b = prev_cum["value"], cum_cell["value"]
         if b < a:
             out.append(_finding("crossyear.cumulative",
-                                f"“{label}”历年累计由{prev.year}年的 {a} 减少为{cur.year}年的 {b}",
+                                f"“{label}”历年累计由{prev.year}年的 {a} 减少为{cur.year}年的 {b}，累计数不应减少，请核实",
                                 [_cell_ev(prev, prev_cum), _cell_ev(cur, cum_cell)], expected=f"≥ {a}", found=b,
                                 effects=["累计数不应减少"]))
         elif year_cell is not None and year_cell["kind"] in NUMERIC and a + year_cell["value"] != b:
             out.append(_finding("crossyear.cumulative",
-                                f"“{label}”：{prev.year}年历年累计 {a} + {cur.year}年本年度 {year_cell['value']} = "
-                                f"{a + year_cell['value']}，而{cur.year}年历年累计为 {b}",
+                                f"“{label}”：按{prev.year}年历年累计 {a}、{cur.year}年本年度 {year_cell['value']} 计算，历年累计应为 "
+                                f"{a + year_cell['value']}，而{cur.year}年报告填报为 {b}",
                                 [_cell_ev(prev, prev_cum), _cell_ev(cur, year_cell), _cell_ev(cur, cum_cell)],
                                 severity="warning", expected=a + year_cell["value"], found=b))
     return out
@@ -217,7 +217,7 @@ def repeated_problems(prev: _Doc, cur: _Doc) -> list[dict[str, Any]]:
         if len(key) >= 12 and key in earlier:
             p = earlier[key]
             out.append(_finding("crossyear.problems_repeated",
-                                f"{cur.year}年报告所列问题与{prev.year}年报告逐字相同：“{n['quote'][:40]}”",
+                                f"{cur.year}年报告所列问题与{prev.year}年报告逐字相同（“{n['quote'][:40]}”），请核实是否已有改进",
                                 [prev.quote(p["start"], p["end"]), cur.quote(n["start"], n["end"])]))
     return out
 

@@ -56,7 +56,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
             findings.append(Finding(
                 rule="date.year", severity="error",
                 message=(f"报告年度不一致：{base[0]}为 {base[1]} 年，而"
-                         + "，".join(f"{w[0]}为 {w[1]} 年" for w in wrong) + "。"),
+                         + "，".join(f"{w[0]}为 {w[1]} 年" for w in wrong) + "，请核实。"),
                 expected=d.year, found=wrong[0][1],
                 evidence=[Evidence.of_quote(text, base[2], base[3])] + [Evidence.of_quote(text, w[2], w[3]) for w in wrong],
             ))
@@ -94,7 +94,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
         for m, a, b in bad:
             findings.append(Finding(
                 rule="date.period", severity="warning",
-                message=f"正文所述报告期 {a.isoformat()} 至 {b.isoformat()} 不是 {d.year} 年完整年度。",
+                message=f"正文所述报告期为 {a.isoformat()} 至 {b.isoformat()}，并非 {d.year} 年完整年度，请核实。",
                 expected=f"{d.year}-01-01 至 {d.year}-12-31", found=f"{a.isoformat()} 至 {b.isoformat()}",
                 evidence=[Evidence.of_quote(text, m.start(), m.end())],
             ))

@@ -21,7 +21,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
     gov = spec is not None and bool(spec.tables)
 
     if not gov or spec is None:
-        checks.append(Check(rule="form.sections", title="", status="not_applicable", detail="旧版报告的部分因地而异"))
+        checks.append(Check(rule="form.sections", title="", status="not_applicable", detail="旧版报告的结构各地不一"))
     else:
         present = {s.key for s in report.sections}
         missing = [s for s in spec.sections if s.key not in present]
@@ -30,7 +30,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
         if missing:
             findings.append(Finding(
                 rule="form.sections", severity="warning",
-                message="报告缺少以下部分（或标题无法识别）：" + "、".join(f"{s.number}、{s.title}" for s in missing) + "。",
+                message="报告缺少以下部分（或其标题未能识别）：" + "、".join(f"{s.number}、{s.title}" for s in missing) + "。",
                 expected="六部分齐全", found=f"缺 {len(missing)} 部分",
             ))
 
@@ -49,7 +49,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
         if bare:
             findings.append(Finding(
                 rule="form.problems", severity="warning",
-                message="第五部分“存在的主要问题及改进情况”为空或仅写“无”，未说明问题及改进。",
+                message="第五部分“存在的主要问题及改进情况”为空或仅写“无”，未说明存在的问题及改进情况，请予补充。",
                 expected="列明主要问题及改进措施", found=body.strip() or "（空）",
                 evidence=[Evidence.of_quote(text, section.heading.start, section.heading.end)],
             ))
@@ -110,13 +110,13 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
     for name in missing:
         out.append(Finding(
             rule="form.tables", severity="warning" if legacy_only else "error",
-            message=f"报告中未见表格“{name}”（既无该部分标题，也无其行名）。",
+            message=f"报告中未见“{name}”（既未见该部分标题，也未见表内各行），请核实是否遗漏。",
             expected="表格齐全", found="缺失",
         ))
     if absent_rows:
         out.append(Finding(
             rule="form.tables", severity="warning",
-            message="表格缺少模板规定的行：" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
+            message="对照规定格式，统计表格中" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
             expected="按模板列出各行", found=f"缺 {len(absent_rows)} 行",
         ))
     blanks = derived_cells(report)
@@ -132,7 +132,7 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
     for name in unread:
         out.append(Finding(
             rule="form.tables", severity="info",
-            message=f"未能读取表格“{name}”的数据（本工具的限制，非报告问题），相关核对未进行。",
+            message=f"本次审查未能读取表格“{name}”的数据（系审查工具所限，并非报告的问题），相关核对未能进行。",
             expected="表格可读", found="未能读取",
         ))
     if unread_rows or ambiguous:
@@ -140,7 +140,7 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
         out.append(Finding(
             rule="form.tables", severity="info",
             message=(f"表格有 {len(unread_rows)} 行未能读取、{sum(len(p.keys) for p in ambiguous)} 个单元格因数字连写"
-                     "无法确定（本工具的限制，非报告问题），相关单元格未参与核对：")
+                     "无法确定（系审查工具所限，并非报告的问题），相关单元格未参与核对：")
                     + "；".join(p.message for p in shown[:5]) + ("……" if len(shown) > 5 else ""),
             expected="每行数值可读", found=f"{sum(len(p.keys) for p in shown)} 个单元格未读",
             evidence=[Evidence.of_quote(text, p.source.start, p.source.end) for p in shown if p.source][:5],
