@@ -102,13 +102,22 @@ class TemplateSpec(BaseModel):
         return next((t for t in self.tables if t.id == table_id), None)
 
 
+# libyaml's safe loader when the wheel has it: the templates and the vocabulary load at start-up,
+# and the pure-Python loader takes several times as long.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader, C or Python
+
+
 def cell_key(table: str, row: str, col: str) -> str:
     return ".".join(p for p in (table, row, col) if p)
 
 
 def _load(path: Path) -> TemplateSpec:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         spec = TemplateSpec.model_validate(data)
         for table in spec.tables:
             for row, _ in table.rows():

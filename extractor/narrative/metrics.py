@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from extractor.config import schemas_dir
 from extractor.errors import TemplateError
+from extractor.templates import load_yaml
 
 
 class Metric(BaseModel):
@@ -52,7 +53,7 @@ def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
 def _vocabulary() -> tuple[tuple[Metric, ...], tuple[Assertion, ...], tuple[re.Pattern[str], ...]]:
     path = schemas_dir() / "metrics.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         metrics = tuple(Metric.model_validate(m) for m in data["metrics"])
         assertions = tuple(Assertion.model_validate(a) for a in data.get("qualitative", []))
         others = tuple(re.compile(p) for p in data.get("other_subjects", []))
