@@ -36,7 +36,8 @@ def _items(tokens: list[Token]) -> list[Item]:
             items[-1].text += _WS.sub("", tok.text)
             items[-1].tokens.append(tok)
         else:
-            items.append(Item(tok.kind, _WS.sub("", tok.text), [tok]))
+            # Value tokens never hold whitespace (they were split on it): only labels need folding.
+            items.append(Item(tok.kind, _WS.sub("", tok.text) if tok.kind == "label" else tok.text, [tok]))
     return items
 
 
@@ -118,11 +119,11 @@ class TableReader:
             [f"(?:{p.pattern})" for p in self.patterns if p is not None]
             + [re.escape(label[:_PREFIX]) for label in self.labels if len(label) > _PREFIX]) or "(?!)")
 
-    def _matches(self, r_idx: int, text: str) -> bool:
+    def _matches(self, r_idx: int, text: str, bare: str) -> bool:
+        """``bare`` is the text without group labels: a group label (（四）无法提供) centred in its
+        merged cell can land inside a wrapped row label."""
         if self._matches_one(r_idx, text):
             return True
-        # A group label (（四）无法提供) centred in its merged cell can land inside a wrapped row label.
-        bare = self._groups.sub("", text) if self._groups else text
         return bare != text and self._matches_one(r_idx, bare)
 
     def _matches_one(self, r_idx: int, text: str) -> bool:
@@ -159,9 +160,10 @@ class TableReader:
         matches: dict[int, list[int]] = {}
         for i, item in enumerate(items):
             if item.kind == "label":
-                bare = self._groups.sub("", item.text) if self._groups else item.text
-                if self._any.search(item.text) or (bare != item.text and self._any.search(bare)):
-                    matches[i] = [r for r in range(len(self.rows)) if self._matches(r, item.text)]
+                text = item.text
+                bare = self._groups.sub("", text) if self._groups else text
+                if self._any.search(text) or (bare != text and self._any.search(bare)):
+                    matches[i] = [r for r in range(len(self.rows)) if self._matches(r, text, bare)]
                 else:
                     matches[i] = []
         for r_idx, (row, cols) in enumerate(self.rows):

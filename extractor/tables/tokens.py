@@ -143,12 +143,16 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
+_UNIT_TAIL = re.compile(rf"(?:{MONEY_UNIT}|{COUNT_UNIT})$")
+_SIGNED_DIGIT = re.compile(r"^[-+]?\d")
+
+
 def parse_value(raw: str, decimal: bool = False) -> tuple[int | Decimal | None, str]:
     """(value, kind) of a value token; kind is number, zero, blank, not_applicable or text."""
-    s = re.sub(rf"(?:{MONEY_UNIT}|{COUNT_UNIT})$", "", raw.strip().replace(",", ""))
+    s = _UNIT_TAIL.sub("", raw.strip().replace(",", ""))
     if not s:
         return None, "blank"
-    if VALUE_RE.match(s) and not re.match(r"^[-+]?\d", s):
+    if VALUE_RE.match(s) and not _SIGNED_DIGIT.match(s):
         return None, "not_applicable"
     try:
         value: int | Decimal = Decimal(s) if (decimal or "." in s) else int(s)
