@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from extractor.errors import ReportError, SetupError, TemplateError
+from extractor.errors import ReportError, SetupError, TemplateError, output_folder
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Review Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
@@ -241,12 +241,7 @@ def _targets(files: list[Path], out: Path | None, fmt: str) -> list[Path | None]
                 raise SetupError(f"{out}: folder {out.parent} does not exist")
             _check_not_input(out, files)
             return [out]
-        if out.exists() and not out.is_dir():
-            raise SetupError(f"{out}: exists and is not a folder (with several reports, -o names a folder)")
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SetupError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+        output_folder(out, "with several reports, -o names a folder")
         targets: list[Path | None] = [out / (f.stem + _SUFFIX[fmt]) for f in files]
         names = [t.name for t in targets if t is not None]
         if len(set(names)) < len(names):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class ReportError(Exception):
     """The file could not be read as a report at all (exit code 2)."""
@@ -22,3 +24,13 @@ class TemplateError(Exception):
 class SetupError(Exception):
     """Something of the tool's own failed: its cache, an output path, an eval suite, a memo
     (exit code 2, one line: exit code 1 means findings, never a failure)."""
+
+
+def output_folder(out: Path, hint: str) -> None:
+    """Make sure ``out`` is a folder the tool can write into, or say in one line why not."""
+    if out.exists() and not out.is_dir():
+        raise SetupError(f"{out}: exists and is not a folder ({hint})")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SetupError(f"{out}: cannot create the output folder ({exc.strerror})") from None

@@ -92,11 +92,11 @@ def test_split_search_and_joint_choice():
     options = readings(["5800000", "58"], [False] * 7)
     assert (58, 0, 0, 0, 0, 0, 58) in options and (5, 80, 0, 0, 0, 0, 58) in options
     assert all(not str(v).startswith("0") or v == 0 for r in options for v in r)
-    row = RowRun(["a", "b", "c"], [(1, 2, 3), (12, 0, 3)], True)
+    row = RowRun(["a", "b", "c"], [(1, 2, 3), (12, 0, 3)])
     resolve([row], [Relation("r", ["c"], ["a", "b"])])
     assert row.readings == [(1, 2, 3)] and row.inferred_by == ["r"]
     # No reading satisfies it: the report's own break narrows nothing.
-    row = RowRun(["a", "b", "c"], [(1, 2, 4), (12, 0, 4)], True)
+    row = RowRun(["a", "b", "c"], [(1, 2, 4), (12, 0, 4)])
     resolve([row], [Relation("r", ["c"], ["a", "b"])])
     assert len(row.readings) == 2 and not row.inferred_by
 

@@ -18,7 +18,7 @@ from typing import Any
 from extractor.batch.inputs import Input
 from extractor.batch.versions import rules_version, tool_version
 from extractor.batch.worker import FatalTemplateError, failure, file_sha256, review_one, warm
-from extractor.errors import TemplateError
+from extractor.errors import SetupError, TemplateError, output_folder
 from extractor.store import Outcome, ReviewStore, RunInfo, open_store
 from extractor.store.records import ReviewRecord
 
@@ -196,12 +196,10 @@ class _Output:
 
 
 def prepare(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise BatchError(f"{out}: exists and is not a folder; give -o a folder (it is created when absent)")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BatchError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+        output_folder(out, "give -o a folder; it is created when absent")
+    except SetupError as exc:
+        raise BatchError(str(exc)) from None
 
 
 def run_batch(inputs: list[Input], opts: BatchOptions,

@@ -181,7 +181,7 @@ def read_legacy(text: str, spec: LegacySpec, start: int = 0, identities: list[Id
             for c in row_cells:
                 c.raw = raw
             if options:
-                runs.append((RowRun(keys, options, True, raw=raw), row_cells))
+                runs.append((RowRun(keys, options, raw=raw), row_cells))
             else:
                 for c in row_cells:
                     c.kind = "ambiguous"
@@ -235,7 +235,7 @@ def relations(cells: list[Cell], identities: list[tuple[str, list[str], list[str
 def _settle(runs: list[tuple[RowRun, list[Cell]]], cells: list[Cell], problems: list[Problem],
             rels: list[Relation]) -> None:
     searched = {k for run, _ in runs for k in run.keys}
-    fixed = [RowRun([c.key], [(c.value,)], False) for c in cells if c.key not in searched]
+    fixed = [RowRun([c.key], [(c.value,)]) for c in cells if c.key not in searched]
     resolve([run for run, _ in runs] + fixed, rels)
     for run, row_cells in runs:
         settled = settle(run)

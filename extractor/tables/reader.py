@@ -211,7 +211,7 @@ class TableReader:
                     toks = [t for v in values for t in v.tokens]
                     context = label_item.text if label_item else ""
                     pending.append(_Pending(
-                        RowRun(keys, options, True, raw=self.text[toks[0].start:toks[-1].end]),
+                        RowRun(keys, options, raw=self.text[toks[0].start:toks[-1].end]),
                         row_label, list(cols), _span(toks), context))
                     cursor = (found if found >= 0 else 0) + 1 + self._advance(r_idx, values)
                     continue
@@ -247,7 +247,7 @@ class TableReader:
     def _settle(self, pending: list[_Pending], cells: list[Cell], problems: list[Problem]) -> None:
         """Choose among the readings of run-together rows jointly, with every row read directly
         as a fixed point; cells the digits still leave open are ambiguous, never guessed."""
-        fixed = [RowRun([c.key], [(c.value,)], False) for c in cells]
+        fixed = [RowRun([c.key], [(c.value,)]) for c in cells]
         resolve([p.run for p in pending] + fixed, self.relations)
         order = {k: i for i, k in enumerate(self.spec.cell_keys())}
         for p in pending:

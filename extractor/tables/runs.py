@@ -108,7 +108,6 @@ class RowRun:
 
     keys: list[str]
     readings: list[Reading]
-    searched: bool  # read from run-together digits rather than one token per cell
     raw: str = ""
     inferred_by: list[str] = field(default_factory=list)
     initial: list[Reading] = field(default_factory=list)
