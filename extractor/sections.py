@@ -42,9 +42,25 @@ def _lines(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+_WS = re.compile(r"\s+")
+_COMPILED: dict[int, tuple[list[SectionSpec], list[tuple[SectionSpec, re.Pattern[str]]], re.Pattern[str]]] = {}
+
+
+def _patterns(specs: list[SectionSpec]) -> tuple[list[tuple[SectionSpec, re.Pattern[str]]], re.Pattern[str]]:
+    """The specs' heading patterns compiled once per template (the lists live as long as it), and
+    one pattern any of them would match: most short lines are table cells, headings of nothing."""
+    hit = _COMPILED.get(id(specs))
+    if hit is not None and hit[0] is specs:
+        return hit[1], hit[2]
+    patterns = [(s, re.compile(s.match)) for s in specs]
+    anyone = re.compile("|".join(f"(?:{s.match})" for s in specs) or "(?!)")
+    _COMPILED[id(specs)] = (specs, patterns, anyone)
+    return patterns, anyone
+
+
 def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:
     """One section per spec, the first heading that matches after the previous one found."""
-    patterns = [(s, re.compile(s.match)) for s in specs]
+    patterns, anyone = _patterns(specs)
     found: list[tuple[SectionSpec, int, int, int, int]] = []  # spec, heading start/end, line, body start
     taken: set[str] = set()
     for start, end, line_no in _lines(text):
@@ -65,8 +81,8 @@ def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:
             continue
         numbered = _NUMBERING.match(stripped)
         title = stripped[numbered.end():] if numbered else stripped
-        title = re.sub(r"\s+", "", title).rstrip("。：:")
-        if not title or len(title) > _HEADING_MAX:
+        title = _WS.sub("", title).rstrip("。：:")
+        if not title or len(title) > _HEADING_MAX or not anyone.search(title):
             continue
         for spec, pattern in patterns:
             if spec.key in taken or not pattern.search(title):

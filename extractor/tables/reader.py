@@ -11,9 +11,18 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.models import Cell, Problem, Span
-from extractor.tables.runs import Relation, RowRun, ambiguity, needs_search, readings, resolve, settle
+from extractor.tables.runs import (
+    Relation,
+    RowRun,
+    ambiguity,
+    needs_search,
+    one_cell,
+    readings,
+    resolve,
+    settle,
+)
 from extractor.tables.tokens import Token, parse_value, tokenize
-from extractor.templates import ColumnSpec, TableSpec, cell_key
+from extractor.templates import ColumnSpec, RowSpec, TableSpec, cell_key
 
 _WS = re.compile(r"\s+")
 _PREFIX = 5  # shortest start of a label accepted as that label
@@ -43,21 +52,17 @@ def _items(tokens: list[Token]) -> list[Item]:
 
 def _values_before(items: list[Item], idx: int) -> list[Item]:
     """The run of value items that ends right before items[idx] (a label)."""
-    out: list[Item] = []
-    for item in reversed(items[:idx]):
-        if item.kind == "label":
-            break
-        out.append(item)
-    return out[::-1]
+    i = idx
+    while i > 0 and items[i - 1].kind != "label":
+        i -= 1
+    return items[i:idx]
 
 
 def _values_after(items: list[Item], idx: int) -> list[Item]:
-    out: list[Item] = []
-    for item in items[idx:]:
-        if item.kind == "label":
-            break
-        out.append(item)
-    return out
+    j = idx
+    while j < len(items) and items[j].kind != "label":
+        j += 1
+    return items[idx:j]
 
 
 def _fit(values: list[Item], n: int) -> list[Item] | None:
@@ -102,22 +107,80 @@ class _Pending:
     context: str
 
 
+@dataclass
+class _Layout:
+    """What a table spec means for reading, worked out once per spec rather than once per report:
+    row patterns, folded labels, cell keys and labels, and a memo of which rows a label run can be
+    (reports of one template repeat the same official labels)."""
+
+    rows: list[tuple[RowSpec, list[ColumnSpec]]]
+    patterns: list[re.Pattern[str] | None]
+    labels: list[str]
+    groups: re.Pattern[str] | None
+    any: re.Pattern[str]
+    keys: list[list[str]]
+    row_labels: list[str]
+    col_labels: list[list[str]]
+    order: dict[str, int]
+    matched: dict[str, list[int]] = field(default_factory=dict)
+
+
+_LAYOUTS: dict[int, tuple[TableSpec, _Layout]] = {}
+_MEMO_MAX = 20_000  # label runs remembered per table spec; beyond that the memo starts again
+
+
+def _layout(spec: TableSpec) -> _Layout:
+    hit = _LAYOUTS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    rows = spec.rows()
+    patterns = [r.pattern() for r, _ in rows]
+    labels = [_WS.sub("", r.label) for r, _ in rows]
+    groups = {_WS.sub("", r.group) for r, _ in rows if r.group}
+    layout = _Layout(
+        rows=rows, patterns=patterns, labels=labels,
+        groups=re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))) if groups else None,
+        # One search tells whether a label could be any row's: most label runs (headers, prose
+        # glued to a table) are none, and need not be tried row by row.
+        any=re.compile("|".join(
+            [f"(?:{p.pattern})" for p in patterns if p is not None]
+            + [re.escape(label[:_PREFIX]) for label in labels if len(label) > _PREFIX]) or "(?!)"),
+        keys=[[cell_key(spec.id, r.key, c.key) for c in cols] for r, cols in rows],
+        row_labels=[" ".join(x for x in (r.group, r.label) if x) or spec.title for r, _ in rows],
+        col_labels=[[" ".join(x for x in (c.group, c.label) if x) for c in cols] for _, cols in rows],
+        order={k: i for i, k in enumerate(spec.cell_keys())},
+    )
+    _LAYOUTS[id(spec)] = (spec, layout)
+    return layout
+
+
 class TableReader:
     def __init__(self, spec: TableSpec, text: str, relations: list[Relation] | None = None) -> None:
         self.spec = spec
         self.text = text
         self.relations = relations or []
-        self.rows = spec.rows()
-        self.patterns = [r.pattern() for r, _ in self.rows]
-        self.labels = [_WS.sub("", r.label) for r, _ in self.rows]
+        self.layout = _layout(spec)
+        self.rows = self.layout.rows
+        self.patterns = self.layout.patterns
+        self.labels = self.layout.labels
         self.before = False
-        groups = {_WS.sub("", r.group) for r, _ in self.rows if r.group}
-        self._groups = re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))) if groups else None
-        # One search tells whether a label could be any row's: most label runs (headers, prose
-        # glued to a table) are none, and need not be tried row by row.
-        self._any = re.compile("|".join(
-            [f"(?:{p.pattern})" for p in self.patterns if p is not None]
-            + [re.escape(label[:_PREFIX]) for label in self.labels if len(label) > _PREFIX]) or "(?!)")
+
+    def _rows_for(self, text: str) -> list[int]:
+        """The template rows a label run could be the label of."""
+        memo = self.layout.matched
+        hit = memo.get(text)
+        if hit is not None:
+            return hit
+        groups = self.layout.groups
+        bare = groups.sub("", text) if groups else text
+        if self.layout.any.search(text) or (bare != text and self.layout.any.search(bare)):
+            rows = [r for r in range(len(self.rows)) if self._matches(r, text, bare)]
+        else:
+            rows = []
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[text] = rows
+        return rows
 
     def _matches(self, r_idx: int, text: str, bare: str) -> bool:
         """``bare`` is the text without group labels: a group label (（四）无法提供) centred in its
@@ -157,15 +220,8 @@ class TableReader:
         pending: list[_Pending] = []
         cursor = 0
         # For each label run, the template rows it could be the label of (computed once).
-        matches: dict[int, list[int]] = {}
-        for i, item in enumerate(items):
-            if item.kind == "label":
-                text = item.text
-                bare = self._groups.sub("", text) if self._groups else text
-                if self._any.search(text) or (bare != text and self._any.search(bare)):
-                    matches[i] = [r for r in range(len(self.rows)) if self._matches(r, text, bare)]
-                else:
-                    matches[i] = []
+        matches = {i: self._rows_for(item.text) for i, item in enumerate(items) if item.kind == "label"}
+        layout = self.layout
         for r_idx, (row, cols) in enumerate(self.rows):
             n = len(cols)
             need = max(1, n // 2)
@@ -191,7 +247,7 @@ class TableReader:
                         break
                     if min(rows_here) > r_idx and any(v.kind == "value" for v in self._values(items, i)):
                         break  # a later row's label with numbers: this row is absent, do not skip past it
-            keys = [cell_key(self.spec.id, row.key, c.key) for c in cols]
+            keys = layout.keys[r_idx]
             if found is None:
                 problems.append(Problem(
                     code="row_missing",
@@ -202,10 +258,10 @@ class TableReader:
             fitted = _fit(values, n)
             label_item = items[found] if found >= 0 else None
             chunks = [v.text for v in values if v.kind == "value"]
-            row_label = " ".join(x for x in (row.group, row.label) if x) or self.spec.title
+            row_label = layout.row_labels[r_idx]
             if chunks and all(_DIGITS.fullmatch(c) for c in chunks) and (
                     needs_search(chunks, n) if fitted is None else
-                    any(v.kind == "value" and needs_search([v.text], 1) for v in fitted)):
+                    not all(one_cell(v.text) for v in fitted if v.kind == "value")):
                 options = readings(chunks, [c.decimal for c in cols])
                 if options:
                     toks = [t for v in values for t in v.tokens]
@@ -229,13 +285,11 @@ class TableReader:
             context = label_item.text if label_item else ""
             if label_item is not None and found > 0:
                 context = "".join(it.text for it in items[max(0, found - 4):found]) + context
-            for col, key, item in zip(cols, keys, fitted, strict=True):
+            for col, key, col_label, item in zip(cols, keys, layout.col_labels[r_idx], fitted, strict=True):
                 raw = item.tokens[0].text if item.kind == "value" else ""
                 value, kind = parse_value(raw, col.decimal)
                 cells.append(Cell(
-                    key=key, table=self.spec.id,
-                    row_label=row_label,
-                    col_label=" ".join(x for x in (col.group, col.label) if x),
+                    key=key, table=self.spec.id, row_label=row_label, col_label=col_label,
                     value=value, kind=kind, raw=raw,  # type: ignore[arg-type]
                     unit=_unit_for(col, context, raw), source=_span(item.tokens),
                 ))
@@ -249,7 +303,7 @@ class TableReader:
         as a fixed point; cells the digits still leave open are ambiguous, never guessed."""
         fixed = [RowRun([c.key], [(c.value,)]) for c in cells]
         resolve([p.run for p in pending] + fixed, self.relations)
-        order = {k: i for i, k in enumerate(self.spec.cell_keys())}
+        order = self.layout.order
         for p in pending:
             settled = settle(p.run)
             for key, col, st in zip(p.run.keys, p.cols, settled, strict=True):

@@ -27,12 +27,20 @@ _NUMBER = re.compile(r"0|[1-9]\d*")
 _DECIMAL = re.compile(r"(?:0|[1-9]\d*)\.\d{1,4}")
 
 
+_ONE_CELL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
+
+
 def needs_search(chunks: list[str], n: int) -> bool:
     """Whether the chunks are run together, not simply one cell each. Single-digit chunks too few
     for the row are cells that are missing, not digits to split: the row is not read."""
-    if all(len(c) == 1 for c in chunks) and len(chunks) < n:
+    if len(chunks) < n and all(len(c) == 1 for c in chunks):
         return False
-    return len(chunks) != n or any(not _NUMBER.fullmatch(c) and not _DECIMAL.fullmatch(c) for c in chunks)
+    return len(chunks) != n or not all(map(one_cell, chunks))
+
+
+def one_cell(chunk: str) -> bool:
+    """A chunk that is one number as written (no leading zero, at most four decimals)."""
+    return _ONE_CELL.fullmatch(chunk) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 TokenKind = Literal["label", "value", "empty"]
@@ -147,8 +148,10 @@ _UNIT_TAIL = re.compile(rf"(?:{MONEY_UNIT}|{COUNT_UNIT})$")
 _SIGNED_DIGIT = re.compile(r"^[-+]?\d")
 
 
+@lru_cache(maxsize=8192)
 def parse_value(raw: str, decimal: bool = False) -> tuple[int | Decimal | None, str]:
-    """(value, kind) of a value token; kind is number, zero, blank, not_applicable or text."""
+    """(value, kind) of a value token; kind is number, zero, blank, not_applicable or text.
+    Cached: a table's values are mostly the same few (“0”, “1”, “/”), and the result is immutable."""
     s = _UNIT_TAIL.sub("", raw.strip().replace(",", ""))
     if not s:
         return None, "blank"
