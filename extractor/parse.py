@@ -34,6 +34,21 @@ def _fallback_template(text: str, templates: dict[str, TemplateSpec]) -> Templat
     return None
 
 
+_RELATIONS: dict[tuple[int, str], tuple[TemplateSpec, list[Relation]]] = {}
+
+
+def _relations(spec: TemplateSpec, table_id: str) -> list[Relation]:
+    """The identities within one table, as the reader's relations (once per template and table)."""
+    hit = _RELATIONS.get((id(spec), table_id))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    prefix = table_id + "."
+    relations = [Relation(i.id, i.left, i.right, i.op) for i in instances(spec)
+                 if all(k.startswith(prefix) for k in i.left + i.right)]
+    _RELATIONS[(id(spec), table_id)] = (spec, relations)
+    return relations
+
+
 def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[list[Cell], list[Problem]]:
     cells: list[Cell] = []
     problems: list[Problem] = []
@@ -51,10 +66,7 @@ def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[l
             start = previous_end
             later = [s.heading.start for s in report.sections if s.heading.start > start]
             end = min(later) if later else len(text)
-        prefix = table.id + "."
-        relations = [Relation(i.id, i.left, i.right, i.op) for i in instances(spec)
-                     if all(k.startswith(prefix) for k in i.left + i.right)]
-        reader = TableReader(table, text, relations)
+        reader = TableReader(table, text, _relations(spec, table.id))
         table_cells, table_problems = reader.read(start, end)
         if table_problems:
             # Some PDFs put a row's numbers at the top of its tall label cell, above the label.

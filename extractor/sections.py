@@ -33,15 +33,6 @@ def _inline_title(text: str, at: int, pattern: re.Pattern[str]) -> int | None:
     return None
 
 
-def _lines(text: str) -> list[tuple[int, int, int]]:
-    out = []
-    pos = 0
-    for no, line in enumerate(text.split("\n"), start=1):
-        out.append((pos, pos + len(line), no))
-        pos += len(line) + 1
-    return out
-
-
 _WS = re.compile(r"\s+")
 _COMPILED: dict[int, tuple[list[SectionSpec], list[tuple[SectionSpec, re.Pattern[str]]], re.Pattern[str]]] = {}
 
@@ -63,10 +54,19 @@ def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:
     patterns, anyone = _patterns(specs)
     found: list[tuple[SectionSpec, int, int, int, int]] = []  # spec, heading start/end, line, body start
     taken: set[str] = set()
-    for start, end, line_no in _lines(text):
-        line = text[start:end]
+    end = -1
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        start = end + 1
+        end = start + len(line)
         stripped = line.strip()
-        if len(stripped) > _HEADING_MAX + 8:
+        if not stripped:
+            continue
+        if stripped.isdigit():  # a table's value (most short lines): no numbering, no whitespace
+            if len(stripped) <= _HEADING_MAX and anyone.search(stripped):
+                title = stripped
+            else:
+                continue
+        elif len(stripped) > _HEADING_MAX + 8:
             for m in _INLINE.finditer(text, start, end):
                 for spec, pattern in patterns:
                     if spec.key in taken:
@@ -77,13 +77,12 @@ def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:
                         taken.add(spec.key)
                         break
             continue
-        if not stripped:
-            continue
-        numbered = _NUMBERING.match(stripped)
-        title = stripped[numbered.end():] if numbered else stripped
-        title = _WS.sub("", title).rstrip("。：:")
-        if not title or len(title) > _HEADING_MAX or not anyone.search(title):
-            continue
+        else:
+            numbered = _NUMBERING.match(stripped)
+            title = stripped[numbered.end():] if numbered else stripped
+            title = _WS.sub("", title).rstrip("。：:")
+            if not title or len(title) > _HEADING_MAX or not anyone.search(title):
+                continue
         for spec, pattern in patterns:
             if spec.key in taken or not pattern.search(title):
                 continue

@@ -205,10 +205,10 @@ class TableReader:
     def _values(self, items: list[Item], idx: int) -> list[Item]:
         return _values_before(items, idx) if self.before else _values_after(items, idx + 1)
 
-    def _is_row_label(self, items: list[Item], idx: int, need: int) -> bool:
-        # A run-together run (“0000000”) may hold as many cells as it has digits.
-        values = self._values(items, idx)
-        return sum(len(v.text) if _DIGITS.fullmatch(v.text) else 1 for v in values) >= need
+    def _capacity(self, items: list[Item], idx: int) -> int:
+        """How many cells the values of the label at idx could fill: a run-together run
+        (“0000000”) may hold as many cells as it has digits."""
+        return sum(len(v.text) if _DIGITS.fullmatch(v.text) else 1 for v in self._values(items, idx))
 
     def read(self, start: int, end: int, before: bool = False) -> tuple[list[Cell], list[Problem]]:
         """Cells of the table in text[start:end]. With before=True a row's values are the ones
@@ -221,6 +221,7 @@ class TableReader:
         cursor = 0
         # For each label run, the template rows it could be the label of (computed once).
         matches = {i: self._rows_for(item.text) for i, item in enumerate(items) if item.kind == "label"}
+        capacity: dict[int, int] = {}  # per label index, worked out when first asked
         layout = self.layout
         for r_idx, (row, cols) in enumerate(self.rows):
             n = len(cols)
@@ -240,7 +241,11 @@ class TableReader:
             else:
                 for i in range(cursor, len(items)):
                     rows_here = matches.get(i)
-                    if not rows_here or not self._is_row_label(items, i, need):
+                    if not rows_here:
+                        continue
+                    if i not in capacity:
+                        capacity[i] = self._capacity(items, i)
+                    if capacity[i] < need:
                         continue
                     if r_idx in rows_here:
                         found, values = i, self._values(items, i)

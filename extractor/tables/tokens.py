@@ -121,6 +121,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
         line = text[pos:stop]
+        if line.isdecimal():  # one number on its own line, the commonest line of copied tables
+            tokens.append(Token(line, "value", pos, stop, line_no))
+            pos = stop + 1
+            line_no += 1
+            continue
         # A Markdown table row (“| 规章 | 0 | 0 | 0 |”, from a converter) is cells as a tab row is.
         sep = "|" if line.lstrip().startswith("|") and line.count("|") >= 3 else "\t"
         if sep in line:
