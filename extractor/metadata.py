@@ -64,12 +64,14 @@ def parse_date(s: str) -> dt.date | None:
 def _nonempty_lines(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     out = []
     pos = start
+    line_no = text.count("\n", 0, start) + 1
     for line in text[start:end].split("\n"):
         stripped = line.strip()
         if stripped:
             lead = len(line) - len(line.lstrip())
-            out.append((stripped, pos + lead, text.count("\n", 0, pos) + 1))
+            out.append((stripped, pos + lead, line_no))
         pos += len(line) + 1
+        line_no += 1
     return out
 
 

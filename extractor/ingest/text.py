@@ -24,9 +24,15 @@ for _space in ("\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u200b", "\ufe
 _FOLD[ord("\r")] = ord("\n")
 
 
+_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
+# str.translate looks every character up in the table; most characters of a report fold to
+# themselves, so only the few that do not are visited.
+_FOLDABLE = re.compile("[" + "".join(map(re.escape, sorted(_FOLD_CHARS))) + "]")
+
+
 def normalise(text: str) -> str:
     """Fold full-width digits and odd spaces to ASCII; CRLF becomes ' \\n' so lengths stay equal."""
-    return text.replace("\r\n", " \n").translate(_FOLD)
+    return _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], text.replace("\r\n", " \n"))
 
 
 # Control characters other than tab, newline, CR, VT and FF, and the private-use area: what a

@@ -137,7 +137,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
                 if idx == 0 and not piece.strip():
                     offset += len(piece) + 1
                     continue  # the text before a leading tab or bar is not a cell
-                if not piece.strip():
+                if piece.isdecimal():
+                    tokens.append(Token(piece, "value", offset, offset + len(piece), line_no))
+                elif not piece.strip():
                     tokens.append(Token("", "empty", offset, offset, line_no))
                 else:
                     _piece_tokens(piece, offset, line_no, tokens)
