@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 
 import yaml
@@ -66,6 +67,59 @@ def _vocabulary() -> tuple[tuple[Metric, ...], tuple[Assertion, ...], tuple[re.P
     return metrics, assertions, others
 
 
+# A search answering only “does any of these patterns match?”: truthy or None.
+Search = Callable[[str], object]
+# Joined into one alternation, a pattern's group numbers shift: one that refers back to a group
+# (\1, (?P=name), (?(1)…)) is searched on its own instead.
+_GROUP_REFERENCE = re.compile(r"\\\d|\(\?P=|\(\?\(")
+
+
+def any_of(patterns: Sequence[str]) -> Search:
+    """One scan of the text for a set of patterns, instead of one scan per pattern: the text
+    matches the alternation exactly when it matches one of them."""
+    if not patterns:
+        return _no_match
+    if not any(_GROUP_REFERENCE.search(p) for p in patterns):
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in patterns)).search
+        except re.error:  # e.g. a leading global flag, valid only at the start of its own pattern
+            pass
+    compiled = _compile(tuple(patterns))
+    return lambda s: next((m for p in compiled if (m := p.search(s))), None)
+
+
+def _no_match(_: str) -> None:
+    return None
+
+
+@cache
+def metrics_for_unit(unit: str) -> tuple[Search, tuple[tuple[Metric, Search], ...]]:
+    """The metrics counted in `unit`, in vocabulary order, each with one search for its patterns;
+    first, one search for all of them, which rules out most clauses in a single scan."""
+    mine = [m for m in load_metrics() if unit in m.units]
+    return any_of([p for m in mine for p in m.patterns]), tuple((m, any_of(m.patterns)) for m in mine)
+
+
+@cache
+def other_subject_search() -> Search:
+    """other_subjects() as one search."""
+    return any_of([p.pattern for p in other_subjects()])
+
+
+@cache
+def assertion_search() -> Search:
+    """Whether any qualitative assertion's pattern matches: most sentences match none."""
+    return any_of([p for a in load_assertions() for p in a.patterns])
+
+
+@cache
+def _metrics_by_id() -> dict[str, Metric]:
+    out: dict[str, Metric] = {}
+    for m in load_metrics():
+        out.setdefault(m.id, m)  # the first of a repeated id wins, as a scan in order would find
+    return out
+
+
 def other_subjects() -> tuple[re.Pattern[str], ...]:
     """Clauses whose numbers count something other than the disclosure work (hotline calls,
     public complaints, documents by category): no metric is given to them."""
@@ -85,6 +139,6 @@ def assertion(assertion_id: str) -> Assertion | None:
 
 
 def metric(metric_id: str) -> Metric | None:
-    return next((m for m in load_metrics() if m.id == metric_id), None)
+    return _metrics_by_id().get(metric_id)
 
 

@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterator
 
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import load_assertions, load_metrics, other_subjects
+from extractor.narrative.metrics import (
+    assertion_search,
+    load_assertions,
+    metric,
+    metrics_for_unit,
+    other_subject_search,
+)
 from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
 from extractor.templates import expand
@@ -62,17 +68,17 @@ def _assign(context: str, unit: str, tail: str, wide: str) -> str | None:
     """The metric a number belongs to: the first whose pattern matches its clause and unit.
     None when the clause counts something else or names a subject the metric does not cover
     alone: an uncertain subject is never a claim (precision before recall)."""
-    if _ASIDE.match(context.strip()) or any(p.search(wide) for p in other_subjects()):
+    if _ASIDE.match(context.strip()) or other_subject_search()(wide):
         return None
     cleaned = _FILLER.sub("", context)
-    metrics = load_metrics()
+    any_metric, metrics = metrics_for_unit(unit)
     # The raw clause keeps a leading year (“2020年结转…” is the carried-over count); the cleaned
     # one lets anchored patterns (“^废止$”) see the bare verb.
     for candidate in (context.strip(), cleaned, cleaned + "＃" + tail):
-        for m in metrics:
-            if unit not in m.units:
-                continue
-            if any(p.search(candidate) for p in m.compiled()):
+        if not any_metric(candidate):
+            continue  # one scan says no metric of this unit matches: skip the search per metric
+        for m, search in metrics:
+            if search(candidate):
                 return None if m.excluded(wide) else m.id
     return None
 
@@ -92,6 +98,7 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
     text = report.text
     template = report.document.template or ""
     keys = [c.key for c in report.cells] + [c.name for c in report.cells if c.name]
+    has_assertion = assertion_search()
     claims: list[Claim] = []
     for section, start, end in narrative_spans(report):
         for s_start, s_end in sentences(text, start, end):
@@ -122,7 +129,8 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
                 metric_id = _family_fix(assigned, before) if assigned else None
                 if metric_id is None:
                     continue
-                cell_patterns = next((m.cells.get(template, []) for m in load_metrics() if m.id == metric_id), [])
+                spec = metric(metric_id)
+                cell_patterns = spec.cells.get(template, []) if spec else []
                 qualifier = q.qualifier or ("累计" if _CUMULATIVE.search(context) else None)
                 lead = len(sentence[c_start:]) - len(sentence[c_start:].lstrip())
                 quote_start = s_start + c_start + lead
@@ -132,6 +140,8 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
                     low=q.low, high=q.high, quote=text[quote_start:quote_end], start=quote_start, end=quote_end,
                     cells=expand(cell_patterns, keys), section=section,
                 ))
+            if not has_assertion(sentence):
+                continue  # no qualitative assertion in this sentence (most have none)
             for assertion in load_assertions():
                 m = next((m for p in assertion.compiled() if (m := p.search(sentence))), None)
                 if not m:
