@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from extractor.models import ParsedReport
 from extractor.narrative.rules import narrative_spans
 from extractor.reconcile.findings import Evidence, Finding
+from extractor.reconcile.scan import finditer_at
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
@@ -45,19 +46,9 @@ def _id_valid(s: str) -> bool:
 
 
 def _applicants(body: str) -> Iterator[re.Match[str]]:
-    """The matches of _APPLICANT.finditer(body), trying the pattern only where a match can start
-    (within _LEAD characters before 申请 or 提出), in the same left-to-right, non-overlapping order."""
-    pos = 0  # where finditer would go on searching: after the last match
-    for t in _TRIGGER.finditer(body):
-        p = max(pos, t.start() - _LEAD)
-        while p <= t.start():
-            m = _APPLICANT.match(body, p)
-            if m:
-                yield m
-                p = pos = m.end()
-            else:
-                p += 1
-        pos = max(pos, t.start() + 1)  # every position up to this trigger has been tried
+    """_APPLICANT.finditer(body), trying the pattern only within _LEAD characters before 申请 or 提出."""
+    starts = (p for t in _TRIGGER.finditer(body) for p in range(t.start() - _LEAD, t.start() + 1))
+    return finditer_at(_APPLICANT, body, starts)
 
 
 def check(report: ParsedReport) -> tuple[list[Finding], int]:
