@@ -43,16 +43,20 @@ def evaluate(report: ParsedReport, maps: CellMaps | None = None) -> list[Outcome
     if spec is None:
         return []
     maps = maps or CellMaps.of(report)
-    cells = maps.reliable
+    # The values an identity may use, looked up once per cell rather than once per identity it is
+    # in: a blank is not a zero, and a value chosen among readings of run-together digits is not
+    # certain enough to accuse on.
+    usable = {k: c.value for k, c in maps.reliable.items() if c.value is not None and c.certain}
     outcomes = []
     for inst in _legacy_instances(report, spec, maps.every) if spec.legacy is not None else instances(spec):
-        involved = [cells.get(k) for k in inst.left + inst.right]
-        # A value chosen among readings of run-together digits is not certain enough to accuse on.
-        if any(c is None or c.value is None or not c.certain for c in involved):
+        try:
+            left = [usable[k] for k in inst.left]
+            right = [usable[k] for k in inst.right]
+        except KeyError:
             outcomes.append(Outcome(inst, "insufficient_data"))
             continue
-        lsum = sum(cells[k].value for k in inst.left)  # type: ignore[misc]
-        rsum = sum(cells[k].value for k in inst.right)  # type: ignore[misc]
+        lsum = sum(left)
+        rsum = sum(right)
         held = lsum >= rsum if inst.op == "ge" else lsum == rsum
         outcomes.append(Outcome(inst, "pass" if held else "fail", lsum, rsum))
     return outcomes
