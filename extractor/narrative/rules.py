@@ -105,9 +105,10 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
             sentence = text[s_start:s_end]
             quantities = find_quantities(sentence)
             # Clause breaks found once per sentence: each number looks up its own by bisection,
-            # so a sentence dense with numbers costs linear, not quadratic, time.
-            soft = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
-            hard_breaks = [m.end() for m in _HARD_BREAK.finditer(sentence)]
+            # so a sentence dense with numbers costs linear, not quadratic, time. Most sentences
+            # have no number and need none.
+            soft = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] if quantities else []
+            hard_breaks = [m.end() for m in _HARD_BREAK.finditer(sentence)] if quantities else []
             for i, q in enumerate(quantities):
                 before = sentence[:q.start]
                 # The subject of a number is what stands between it and the previous number
