@@ -73,11 +73,12 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
     problems = [p for p in report.problems if p.table]
     missing: list[str] = []
     unread: list[str] = []
+    read = {c.table for c in report.cells}  # one pass over the cells, not one per table
     for t in tables:
-        if any(c.table == t.id for c in report.cells):
+        if t.id in read:
             continue
         (unread if _present(report, t) else missing).append(t.title)
-    if spec is not None and spec.legacy is not None and not any(c.table == "legacy" for c in report.cells):
+    if spec is not None and spec.legacy is not None and "legacy" not in read:
         sheet = re.search(spec.legacy.header, text) is not None
         (unread if sheet else missing).append("统计表")
     absent_rows: list[Problem] = []
