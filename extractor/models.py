@@ -97,11 +97,12 @@ class ParsedReport(BaseModel):
         out.update({c.name: c for c in self.cells if c.name})
         return out
 
-    def reliable_cell_map(self) -> dict[str, Cell]:
+    def reliable_cell_map(self, cells: dict[str, Cell] | None = None) -> dict[str, Cell]:
         """Cells safe to check: a table in which some row had the wrong number of values may be
-        read out of alignment, so none of its cells is used to accuse (precision first)."""
+        read out of alignment, so none of its cells is used to accuse (precision first).
+        `cells` is this report's cell_map() when the caller has built it already."""
         unsure = {p.table for p in self.problems if p.code == "row_values"}
-        return {k: c for k, c in self.cell_map().items() if c.table not in unsure}
+        return {k: c for k, c in (self.cell_map() if cells is None else cells).items() if c.table not in unsure}
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

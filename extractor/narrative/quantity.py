@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -21,8 +22,17 @@ _CN_BOUNDED = rf"(?<![{_CN_CHARS}])[{_CN_CHARS}]{{1,24}}+(?![{_CN_CHARS}])"
 AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = ["人次", "万元", "亿元", "件", "条", "次", "项", "人", "元", "个", "篇", "期", "场", "份", "家", "批", "起", "宗", "户"]
 _UNIT_RE = "|".join(UNITS)
+# Every quantity has a unit right after a digit, a numeral, 万/亿, 余/多 or a space. Most sentences
+# have none: this one-pass scan (a unit's first character, then a look back at the one before it)
+# lets them skip QUANTITY, whose optional prefix makes the engine try every position in turn.
+_UNIT_HEADS = "".join(sorted({u[0] for u in UNITS}))
+_MAYBE_QUANTITY = re.compile(rf"[{_UNIT_HEADS}](?<=[\d{_CN_CHARS}余多 ].)")
+_CN_NUM_RE = re.compile(CN_NUM)
 
 QUANTITY = re.compile(
+    # Redundant with what follows (a match starts with a prefix word or a numeral) but checked in
+    # one step, where the alternatives below cost the engine some twenty at every position.
+    rf"(?=[近约大超逾不将达共合累总\d{_CN_CHARS}])"
     rf"(?:(?P<pre>近|约|大约|超过|超|逾|不到|不足|将近|达到?|共计?|合计|累计|总计) ?)?"
     rf"(?P<num>{_AR_BOUNDED}|{_CN_BOUNDED})"
     rf"(?P<mult>万|亿)?"
@@ -89,7 +99,7 @@ def _step(value: Decimal) -> Decimal:
 
 def parse_quantity(m: re.Match[str]) -> Quantity | None:
     raw = m.group("num")
-    if re.fullmatch(CN_NUM, raw):
+    if _CN_NUM_RE.fullmatch(raw):
         n = cn_to_int(raw)
         if n is None:
             return None
@@ -123,15 +133,24 @@ def parse_quantity(m: re.Match[str]) -> Quantity | None:
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    out = []
+    return list(_quantities(text))
+
+
+# The claims and the narrative's arithmetic read the same sentences: the second reading is a
+# lookup. Quantities are frozen; callers get a list of their own.
+@lru_cache(maxsize=2048)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    out: list[Quantity] = []
+    if not _MAYBE_QUANTITY.search(text):
+        return ()
     for m in QUANTITY.finditer(text):
         before = text[max(0, m.start("num") - 1):m.start("num")]
         if before == "第":  # 第五十条: an ordinal, not a count
             continue
         raw = m.group("num")
-        if raw in ("万", "亿") or (re.fullmatch(CN_NUM, raw) and raw[0] in "万亿"):
+        if raw in ("万", "亿") or (raw[0] in "万亿" and _CN_NUM_RE.fullmatch(raw)):
             continue
         q = parse_quantity(m)
         if q is not None and not math.isnan(float(q.value)):
             out.append(q)
-    return out
+    return tuple(out)

@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterator
 
 from extractor.models import ParsedReport
-from extractor.narrative.metrics import load_assertions, load_metrics, other_subjects
+from extractor.narrative.metrics import (
+    assertion_search,
+    load_assertions,
+    metric,
+    metrics_for_unit,
+    other_subject_search,
+)
 from extractor.narrative.quantity import find_quantities
 from extractor.narrative.schema import Channel, Claim, Grounded, Improvement, Item, Narrative, Organization
 from extractor.templates import expand
@@ -62,17 +68,17 @@ def _assign(context: str, unit: str, tail: str, wide: str) -> str | None:
     """The metric a number belongs to: the first whose pattern matches its clause and unit.
     None when the clause counts something else or names a subject the metric does not cover
     alone: an uncertain subject is never a claim (precision before recall)."""
-    if _ASIDE.match(context.strip()) or any(p.search(wide) for p in other_subjects()):
+    if _ASIDE.match(context.strip()) or other_subject_search()(wide):
         return None
     cleaned = _FILLER.sub("", context)
-    metrics = load_metrics()
+    any_metric, metrics = metrics_for_unit(unit)
     # The raw clause keeps a leading year (“2020年结转…” is the carried-over count); the cleaned
     # one lets anchored patterns (“^废止$”) see the bare verb.
     for candidate in (context.strip(), cleaned, cleaned + "＃" + tail):
-        for m in metrics:
-            if unit not in m.units:
-                continue
-            if any(p.search(candidate) for p in m.compiled()):
+        if not any_metric(candidate):
+            continue  # one scan says no metric of this unit matches: skip the search per metric
+        for m, search in metrics:
+            if search(candidate):
                 return None if m.excluded(wide) else m.id
     return None
 
@@ -92,15 +98,17 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
     text = report.text
     template = report.document.template or ""
     keys = [c.key for c in report.cells] + [c.name for c in report.cells if c.name]
+    has_assertion = assertion_search()
     claims: list[Claim] = []
     for section, start, end in narrative_spans(report):
         for s_start, s_end in sentences(text, start, end):
             sentence = text[s_start:s_end]
             quantities = find_quantities(sentence)
             # Clause breaks found once per sentence: each number looks up its own by bisection,
-            # so a sentence dense with numbers costs linear, not quadratic, time.
-            soft = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
-            hard_breaks = [m.end() for m in _HARD_BREAK.finditer(sentence)]
+            # so a sentence dense with numbers costs linear, not quadratic, time. Most sentences
+            # have no number and need none.
+            soft = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] if quantities else []
+            hard_breaks = [m.end() for m in _HARD_BREAK.finditer(sentence)] if quantities else []
             for i, q in enumerate(quantities):
                 before = sentence[:q.start]
                 # The subject of a number is what stands between it and the previous number
@@ -122,7 +130,8 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
                 metric_id = _family_fix(assigned, before) if assigned else None
                 if metric_id is None:
                     continue
-                cell_patterns = next((m.cells.get(template, []) for m in load_metrics() if m.id == metric_id), [])
+                spec = metric(metric_id)
+                cell_patterns = spec.cells.get(template, []) if spec else []
                 qualifier = q.qualifier or ("累计" if _CUMULATIVE.search(context) else None)
                 lead = len(sentence[c_start:]) - len(sentence[c_start:].lstrip())
                 quote_start = s_start + c_start + lead
@@ -132,6 +141,8 @@ def extract_claims(report: ParsedReport) -> list[Claim]:
                     low=q.low, high=q.high, quote=text[quote_start:quote_end], start=quote_start, end=quote_end,
                     cells=expand(cell_patterns, keys), section=section,
                 ))
+            if not has_assertion(sentence):
+                continue  # no qualitative assertion in this sentence (most have none)
             for assertion in load_assertions():
                 m = next((m for p in assertion.compiled() if (m := p.search(sentence))), None)
                 if not m:
@@ -159,6 +170,11 @@ _CHANNEL_WORDS = [
     ("press", r"新闻发布会|新闻媒体|报刊|报纸|广播|电视"),
 ]
 _CHANNEL_RE = re.compile("|".join(f"(?P<{kind}>{words})" for kind, words in _CHANNEL_WORDS))
+# The same alternatives in the same order without the named groups: each branch then starts with a
+# literal the engine checks before entering it, where it entered every group at every position
+# (ten times slower over the prose). It finds the same matches; _CHANNEL_RE, matched where it
+# found one, names the kind.
+_CHANNEL_SCAN = re.compile("|".join(words for _, words in _CHANNEL_WORDS))
 _NAMED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]\s*$")
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）]|\d+[.、．])")
 _PROBLEM_HEAD = re.compile(r"(存在的?(主要)?问题|不足|问题)[:：。]?")
@@ -189,8 +205,16 @@ def _summary(quote: str) -> str:
     return first[:60]
 
 
+_LEADING_GROUP = re.compile(r"(?<![^。；\n])[^。；\n]*?领导小组[^。；\n]*")  # starts only at a clause: linear
+_GROUP_HEAD = re.compile(r"(?:以|由)([\u4e00-\u9fff]{2,10}?)(?:为|任)组长")
+_GROUP_HEAD_LOOSE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:任|为)组长")
+_OFFICE = re.compile(r"(?:由|设在|下设在?)([\u4e00-\u9fff]{2,14}?(?:办公室|办|科|中心|处))")
+_DEDICATED = re.compile(r"专职(人员|工作人员)|专人负责")
+
+
 def extract_narrative(report: ParsedReport) -> Narrative:
     text = report.text
+    spans = narrative_spans(report)
     narrative = Narrative()
     overview = report.section("overview") or report.section("organization")
     org = Organization()
@@ -199,28 +223,32 @@ def extract_narrative(report: ParsedReport) -> Narrative:
         if sec is None:
             continue
         body = text[sec.start:sec.end]
-        m = re.search(r"(?<![^。；\n])[^。；\n]*?领导小组[^。；\n]*", body)  # starts only at a clause: linear
+        # A match holds 领导小组: most sections have none, and testing for the words costs far less
+        # than trying the pattern at every clause.
+        m = _LEADING_GROUP.search(body) if "领导小组" in body else None
         if m:
             org.leading_group = True
             org.quotes.append(Grounded(**_grounded(text, sec.start + m.start(), sec.start + m.end())))  # type: ignore[arg-type]
-            head = re.search(r"(?:以|由)([\u4e00-\u9fff]{2,10}?)(?:为|任)组长", m.group()) or re.search(
-                r"([\u4e00-\u9fff]{2,8}?)(?:任|为)组长", m.group())
+            head = _GROUP_HEAD.search(m.group()) or _GROUP_HEAD_LOOSE.search(m.group())
             if head:
                 org.head_title = head.group(1)
-        office = re.search(r"(?:由|设在|下设在?)([\u4e00-\u9fff]{2,14}?(?:办公室|办|科|中心|处))", body)
+        office = _OFFICE.search(body)
         if office and org.office is None:
             org.office = office.group(1)
-        if re.search(r"专职(人员|工作人员)|专人负责", body):
+        if _DEDICATED.search(body):
             org.staffing = "dedicated"
-        elif re.search(r"兼职", body):
+        elif "兼职" in body:
             org.staffing = "part_time"
     if overview is not None or org.leading_group:
         narrative.organization = org
 
     seen: set[tuple[str, str]] = set()
-    for _section, start, end in narrative_spans(report):
+    for _section, start, end in spans:
         body = text[start:end]
-        for m in _CHANNEL_RE.finditer(body):
+        for found in _CHANNEL_SCAN.finditer(body):
+            m = _CHANNEL_RE.match(body, found.start())
+            if m is None:  # cannot happen: the same alternatives
+                continue
             kind = m.lastgroup or "other"
             named = _NAMED.search(body[max(0, m.start() - 18):m.start()])
             c_start = m.start() - (len(named.group()) if named else 0)
@@ -237,7 +265,7 @@ def extract_narrative(report: ParsedReport) -> Narrative:
             narrative.channels.append(Channel(name=name, kind=kind, **_grounded(text, start + c_start, start + m.end())))  # type: ignore[arg-type]
 
     problems = report.section("problems")
-    prose = {key: (s, e) for key, s, e in narrative_spans(report) if key}
+    prose = {key: (s, e) for key, s, e in spans if key}
     if problems is not None and "problems" in prose:
         p_start, p_stop = prose["problems"]
         body = text[p_start:p_stop]

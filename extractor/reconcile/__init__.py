@@ -6,6 +6,7 @@ from extractor.models import ParsedReport
 from extractor.narrative.schema import Claim
 from extractor.reconcile import claims as claim_rules
 from extractor.reconcile import dates, form, identities, narrative, privacy
+from extractor.reconcile.cells import CellMaps
 from extractor.reconcile.findings import RULES, SEVERITY_ORDER, Check, Finding, group_by_cause, locate_pages
 
 
@@ -21,8 +22,9 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
     findings: list[Finding] = []
     checks: list[Check] = []
 
-    outcomes = identities.evaluate(report)
-    found = identities.findings(report, outcomes)
+    maps = CellMaps.of(report)
+    outcomes = identities.evaluate(report, maps)
+    found = identities.findings(report, outcomes, maps)
     findings += group_by_cause(found)
     n_pass = sum(o.status == "pass" for o in outcomes)
     n_fail = sum(o.status == "fail" for o in outcomes)
@@ -31,7 +33,7 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
                         checked=n_pass + n_fail, failed=n_fail,
                         detail=f"{n_ins} 处因单元格空白或未能读取而未核对" if n_ins else None))
 
-    claim_outcomes = claim_rules.check_claims(report, claims)
+    claim_outcomes = claim_rules.check_claims(report, claims, maps)
     for kind, rule in (("numeric", "claim.numeric"), ("qualitative", "claim.qualitative")):
         mine = [o for o in claim_outcomes if o.claim.kind == kind]
         failed = [o for o in mine if o.status == "fail"]
@@ -48,10 +50,9 @@ def run_rules(report: ParsedReport, claims: list[Claim]) -> tuple[list[Finding],
         n_failed = sum(f.rule == rule for f in arithmetic)
         checks.append(Check(rule=rule, title="", status=_status(n, n_failed, 0), checked=n, failed=n_failed))  # type: ignore[arg-type]
 
-    for module in (dates, form):
-        f, c = module.check(report)
-        findings += f
-        checks += c
+    for rule_findings, rule_checks in (dates.check(report), form.check(report, maps)):
+        findings += rule_findings
+        checks += rule_checks
 
     leaks, n = privacy.check(report)
     findings += leaks

@@ -8,7 +8,7 @@ from decimal import Decimal
 from extractor.models import Cell, ParsedReport
 from extractor.narrative.metrics import assertion, metric
 from extractor.narrative.schema import Claim
-from extractor.reconcile.derived import derived_cells
+from extractor.reconcile.cells import CellMaps
 from extractor.reconcile.findings import Evidence, Finding
 from extractor.templates import expand
 
@@ -133,9 +133,9 @@ def check_qualitative(claim: Claim, report: ParsedReport, cells: dict[str, Cell]
     ))
 
 
-def check_claims(report: ParsedReport, claims: list[Claim]) -> list[ClaimOutcome]:
-    cells = report.reliable_cell_map()
-    cells.update(derived_cells(report))
+def check_claims(report: ParsedReport, claims: list[Claim], maps: CellMaps | None = None) -> list[ClaimOutcome]:
+    maps = maps or CellMaps.of(report)
+    cells = {**maps.reliable, **maps.derived}  # a new dict: the maps are shared by the other rules
     out = []
     for claim in claims:
         check = check_numeric if claim.kind == "numeric" else check_qualitative

@@ -8,13 +8,23 @@ import re
 from extractor.metadata import parse_date
 from extractor.models import ParsedReport
 from extractor.reconcile.findings import Check, Evidence, Finding
+from extractor.reconcile.scan import finditer_at
 
 _PERIOD = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:至|到|—|-|－|~)\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
+# A period's first date ends with this 日, 8 to 10 characters from the period's start: found in
+# one fast scan, it is where _PERIOD is tried (the engine would try it at every position).
+_PERIOD_DAY = re.compile(r"日\s*(?:至|到|—|-|－|~)")
 _CUTOFF = re.compile(r"截[止至]到?\s*(\d{4})年12月31日")
 _SHEET = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[）)]")
 
 
-def _year_mentions(report: ParsedReport) -> list[tuple[str, int, int, int]]:
+def _periods(text: str) -> list[re.Match[str]]:
+    """_PERIOD.finditer(text), tried only where a first date can start."""
+    starts = (p for d in _PERIOD_DAY.finditer(text) for p in range(d.start() - 10, d.start() - 7))
+    return list(finditer_at(_PERIOD, text, starts))
+
+
+def _year_mentions(report: ParsedReport, periods: list[re.Match[str]]) -> list[tuple[str, int, int, int]]:
     """(what, year, start, end) for each place that states the year reported on."""
     text = report.text
     out = []
@@ -33,7 +43,7 @@ def _year_mentions(report: ParsedReport) -> list[tuple[str, int, int, int]]:
         out.append(("统计表", int(m.group(1)), m.start(), m.end()))
     for m in _CUTOFF.finditer(text):
         out.append(("截止日期", int(m.group(1)), m.start(), m.end()))
-    for m in _PERIOD.finditer(text):
+    for m in periods:
         out.append(("报告期", int(m.group(1)), m.start(), m.end()))
     return out
 
@@ -44,7 +54,8 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
     findings: list[Finding] = []
     checks: list[Check] = []
 
-    mentions = _year_mentions(report)
+    periods = _periods(text)
+    mentions = _year_mentions(report, periods)
     if d.year is None or not mentions:
         checks.append(Check(rule="date.year", title="", status="insufficient_data", detail="报告年度无法从文中确定"))
     else:
@@ -78,7 +89,6 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
                 evidence=[Evidence.of_quote(text, span.start, span.end)] if span else [],
             ))
 
-    periods = list(_PERIOD.finditer(text))
     if not periods or d.year is None:
         checks.append(Check(rule="date.period", title="", status="not_applicable", detail="正文未写明报告期"))
     else:

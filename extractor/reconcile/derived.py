@@ -21,8 +21,9 @@ def _cached_spec_instances(template: str) -> list[tuple[str, list[str]]]:
     return [(i.left[0], i.right) for i in instances(spec) if i.op == "eq" and len(i.left) == 1]
 
 
-def derived_cells(report: ParsedReport) -> dict[str, Cell]:
-    cells = report.reliable_cell_map()
+def derived_cells(report: ParsedReport, reliable: dict[str, Cell] | None = None) -> dict[str, Cell]:
+    """`reliable` is the report's reliable_cell_map() when the caller has it already."""
+    cells = report.reliable_cell_map() if reliable is None else reliable
     out: dict[str, Cell] = {}
     for left, right in _cached_spec_instances(report.document.template or ""):
         total = cells.get(left)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from extractor.metadata import parse_date
-from extractor.models import ParsedReport, Problem
-from extractor.reconcile.derived import derived_cells
+from extractor.models import Cell, ParsedReport, Problem
+from extractor.reconcile.cells import CellMaps
 from extractor.reconcile.findings import Check, Evidence, Finding
 from extractor.templates import TableSpec, TemplateSpec, load_templates
 
 _BARE = re.compile(r"^[\s（）()一二三四五六、.．]*(无|暂无|没有|无。|暂无。)?[。.\s]*$")
 
 
-def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
+def check(report: ParsedReport, maps: CellMaps | None = None) -> tuple[list[Finding], list[Check]]:
     text = report.text
     findings: list[Finding] = []
     checks: list[Check] = []
@@ -34,7 +34,7 @@ def check(report: ParsedReport) -> tuple[list[Finding], list[Check]]:
                 expected="六部分齐全", found=f"缺 {len(missing)} 部分",
             ))
 
-    findings += _tables(report, spec, checks)
+    findings += _tables(report, spec, checks, (maps or CellMaps.of(report)).derived)
 
     section = report.section("problems")
     if section is None:
@@ -64,7 +64,7 @@ def _present(report: ParsedReport, table: TableSpec) -> bool:
     return any(r.match and re.search(r.match, compact) for r, _ in table.rows()[:3])
 
 
-def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]) -> list[Finding]:
+def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check], blanks: dict[str, Cell]) -> list[Finding]:
     """A table missing from the report is the office's to mend; a table or row the tool could not
     read is the tool's limit: said plainly (未能读取), never blamed on the office."""
     text = report.text
@@ -73,11 +73,12 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
     problems = [p for p in report.problems if p.table]
     missing: list[str] = []
     unread: list[str] = []
+    read = {c.table for c in report.cells}  # one pass over the cells, not one per table
     for t in tables:
-        if any(c.table == t.id for c in report.cells):
+        if t.id in read:
             continue
         (unread if _present(report, t) else missing).append(t.title)
-    if spec is not None and spec.legacy is not None and not any(c.table == "legacy" for c in report.cells):
+    if spec is not None and spec.legacy is not None and "legacy" not in read:
         sheet = re.search(spec.legacy.header, text) is not None
         (unread if sheet else missing).append("统计表")
     absent_rows: list[Problem] = []
@@ -119,7 +120,6 @@ def _tables(report: ParsedReport, spec: TemplateSpec | None, checks: list[Check]
             message="对照规定格式，统计表格中" + "；".join(p.message.split("：", 1)[-1] for p in absent_rows[:6]) + "。",
             expected="按模板列出各行", found=f"缺 {len(absent_rows)} 行",
         ))
-    blanks = derived_cells(report)
     if blanks:
         rows = "、".join(f"“{c.row_label.split(' > ')[-1]}”" for c in list(blanks.values())[:6])
         out.append(Finding(

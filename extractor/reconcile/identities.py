@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.models import Cell, ParsedReport
+from extractor.reconcile.cells import CellMaps
 from extractor.reconcile.findings import Evidence, Finding
 from extractor.templates import Instance, TemplateSpec, instances, load_templates
 
@@ -19,10 +20,9 @@ class Outcome:
     right_sum: int | Decimal = 0
 
 
-def _legacy_instances(report: ParsedReport, spec: TemplateSpec) -> list[Instance]:
+def _legacy_instances(report: ParsedReport, spec: TemplateSpec, cells: dict[str, Cell]) -> list[Instance]:
     """A sheet's identities per value column, over the indicators this sheet lists (a province that
     has no 传真 row has no 传真 term), and every cumulative figure at least its year's."""
-    cells = report.cell_map()
     out: list[Instance] = []
     for inst in instances(spec):
         for suffix, note in (("", ""), (".cumulative", "（历年累计）")):
@@ -38,20 +38,25 @@ def _legacy_instances(report: ParsedReport, spec: TemplateSpec) -> list[Instance
     return out
 
 
-def evaluate(report: ParsedReport) -> list[Outcome]:
+def evaluate(report: ParsedReport, maps: CellMaps | None = None) -> list[Outcome]:
     spec = load_templates().get(report.document.template or "")
     if spec is None:
         return []
-    cells = report.reliable_cell_map()
+    maps = maps or CellMaps.of(report)
+    # The values an identity may use, looked up once per cell rather than once per identity it is
+    # in: a blank is not a zero, and a value chosen among readings of run-together digits is not
+    # certain enough to accuse on.
+    usable = {k: c.value for k, c in maps.reliable.items() if c.value is not None and c.certain}
     outcomes = []
-    for inst in _legacy_instances(report, spec) if spec.legacy is not None else instances(spec):
-        involved = [cells.get(k) for k in inst.left + inst.right]
-        # A value chosen among readings of run-together digits is not certain enough to accuse on.
-        if any(c is None or c.value is None or not c.certain for c in involved):
+    for inst in _legacy_instances(report, spec, maps.every) if spec.legacy is not None else instances(spec):
+        try:
+            left = [usable[k] for k in inst.left]
+            right = [usable[k] for k in inst.right]
+        except KeyError:
             outcomes.append(Outcome(inst, "insufficient_data"))
             continue
-        lsum = sum(cells[k].value for k in inst.left)  # type: ignore[misc]
-        rsum = sum(cells[k].value for k in inst.right)  # type: ignore[misc]
+        lsum = sum(left)
+        rsum = sum(right)
         held = lsum >= rsum if inst.op == "ge" else lsum == rsum
         outcomes.append(Outcome(inst, "pass" if held else "fail", lsum, rsum))
     return outcomes
@@ -61,8 +66,8 @@ def _fmt(keys: list[str], cells: dict[str, Cell]) -> str:
     return " + ".join(f"{k}({cells[k].value})" for k in keys if cells[k].value) or "0"
 
 
-def findings(report: ParsedReport, outcomes: list[Outcome]) -> list[Finding]:
-    cells = report.cell_map()
+def findings(report: ParsedReport, outcomes: list[Outcome], maps: CellMaps | None = None) -> list[Finding]:
+    cells = (maps or CellMaps.of(report)).every
     failing = [o for o in outcomes if o.status == "fail"]
     # A cell whose one corrected value would mend two or more broken identities is their single cause.
     suggestions: dict[tuple[str, object], list[Outcome]] = defaultdict(list)

@@ -26,9 +26,11 @@ def check(report: ParsedReport) -> tuple[list[Finding], int, int]:
     for _section, start, end in narrative_spans(report):
         for s_start, s_end in sentences(text, start, end):
             sentence = text[s_start:s_end]
-            split = _BREAKDOWN.search(sentence)
             quantities = find_quantities(sentence)
-            if split and quantities:
+            if not quantities:
+                continue  # neither a breakdown nor a percentage to check without counts
+            split = _BREAKDOWN.search(sentence)
+            if split:
                 heads = [q for q in quantities if q.end <= split.start()]
                 total = heads[-1] if heads else None
                 if total is not None and _TOTAL.search(sentence[:total.num_start]) and not _REQUEST_WORDS.search(sentence[:split.start()]):

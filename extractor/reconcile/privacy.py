@@ -6,10 +6,12 @@ An office's published contact number is not personal data; a name written as 张
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from extractor.models import ParsedReport
 from extractor.narrative.rules import narrative_spans
 from extractor.reconcile.findings import Evidence, Finding
+from extractor.reconcile.scan import finditer_at
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
@@ -22,6 +24,16 @@ _APPLICANT = re.compile(
 )
 _ID = re.compile(r"(?<![\dA-Za-z])(\d{6})(19|20)(\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(\d{3})([\dXx])(?![\dA-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Quick necessary conditions, each a regex with a literal or a small set first (which the engine
+# scans for directly); the patterns above start with a look-behind, so the engine tries them at
+# every position of the text. Most reports hold no ID or mobile number and no applicant's name.
+_ID_DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]")  # _ID without its 6-digit area
+_MOBILE_DIGITS = re.compile(r"1[3-9]\d{9}")
+# Every _APPLICANT match either starts with 申请人 or ends right before 申请… / 提出…, after a name
+# of at most 3 characters and an honorific of 2: it starts at most _LEAD characters before one of
+# these words. Keep _LEAD in step with _APPLICANT's longest name + honorific.
+_TRIGGER = re.compile(r"申请|提出")
+_LEAD = 5
 _OFFICE_CONTACT = re.compile(r"(咨询|联系|监督|举报|投诉|办公|受理|服务|值班)(电话|热线|方式)|热线|电话[:：]")
 _NOT_NAMES = {"方便", "高度", "全部", "及时", "严格", "任何", "何时", "于是", "向上", "金融", "林业", "江河", "石油", "万元", "周边",
               "常规", "许可", "范围", "段落", "史料", "龙头", "白天", "黄金", "田间", "马上", "程序", "叶片", "王府", "孔子"}
@@ -33,6 +45,12 @@ def _id_valid(s: str) -> bool:
     return "10X98765432"[total % 11] == s[17].upper()
 
 
+def _applicants(body: str) -> Iterator[re.Match[str]]:
+    """_APPLICANT.finditer(body), trying the pattern only within _LEAD characters before 申请 or 提出."""
+    starts = (p for t in _TRIGGER.finditer(body) for p in range(t.start() - _LEAD, t.start() + 1))
+    return finditer_at(_APPLICANT, body, starts)
+
+
 def check(report: ParsedReport) -> tuple[list[Finding], int]:
     text = report.text
     names: list[tuple[int, int]] = []
@@ -40,16 +58,16 @@ def check(report: ParsedReport) -> tuple[list[Finding], int]:
     phones: list[tuple[int, int]] = []
     for _section, start, end in narrative_spans(report):
         body = text[start:end]
-        for m in _APPLICANT.finditer(body):
+        for m in _applicants(body):
             group = "name" if m.group("name") else "name2"
             name = m.group(group)
             if not name or "某" in name or name[:2] in _NOT_NAMES or name in _NOT_NAMES:
                 continue
             names.append((start + m.start(group), start + m.end(group)))
-        for m in _ID.finditer(body):
+        for m in _ID.finditer(body) if _ID_DATE.search(body) else ():
             if _id_valid(m.group()):
                 ids.append((start + m.start(), start + m.end()))
-        for m in _MOBILE.finditer(body):
+        for m in _MOBILE.finditer(body) if _MOBILE_DIGITS.search(body) else ():
             if not _OFFICE_CONTACT.search(body[max(0, m.start() - 12):m.start()]):
                 phones.append((start + m.start(), start + m.end()))
     findings = []
