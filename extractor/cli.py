@@ -5,14 +5,50 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from extractor.errors import ReportError, SetupError, TemplateError, output_folder
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+
+class _Commands(TyperGroup):
+    """The root group. ``batch``, ``serve`` and ``findings`` (cli_batch.py, cli_serve.py) are added
+    when a command name is not found among the others, or when all are listed (help): ``parse``,
+    ``review`` and ``eval`` do not import them."""
+
+    _more_loaded = False
+
+    def _load_more(self) -> None:
+        if self._more_loaded:
+            return
+        self._more_loaded = True
+        from typer.main import get_command
+
+        from extractor.cli_batch import register
+        from extractor.cli_serve import register as register_serve
+
+        more = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False)
+        register(more)
+        register_serve(more)
+        group = get_command(more)
+        assert isinstance(group, TyperGroup)
+        for name, command in group.commands.items():  # batch, serve, findings: the order help lists them in
+            self.add_command(command, name)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            self._load_more()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load_more()
+        return super().list_commands(ctx)
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Review Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -344,10 +380,3 @@ def eval_(
         raise typer.Exit(1)
     raise typer.Exit(0)
 
-
-from extractor.cli_batch import register  # noqa: E402  (batch and findings live in their own module)
-
-register(app)
-from extractor.cli_serve import register as register_serve  # noqa: E402
-
-register_serve(app)
