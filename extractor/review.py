@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +88,8 @@ def review_file(path: str | Path, backend: ModelBackend | None = None) -> Review
     report = parse_file(path)
     if backend is None:
         return review_report(report)
+    import asyncio
+
     return asyncio.run(review_report_async(report, backend))
 
 
