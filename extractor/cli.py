@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from extractor.errors import ReportError, SetupError, TemplateError, output_folder
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
+
+    from rich.console import Console
 
     from extractor.review import Review
 
@@ -55,7 +58,29 @@ class _Commands(TyperGroup):
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Review Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """Messages on stderr, as a rich console prints them. Text that it prints unchanged (no markup,
+    no control characters, nothing like an :emoji: code) is written directly, so a review that
+    goes well does not import rich (~30 ms)."""
+
+    _NEEDS_RICH = re.compile(r"[\x00-\x1f\x7f-\x9f\[]|:\S*?:")
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def print(self, text: str, markup: bool = True, end: str = "\n") -> None:
+        if self._NEEDS_RICH.search(text):
+            self.console.print(text, markup=markup, end=end)
+        else:
+            sys.stderr.write(text + end)
+
+
+err = _Stderr()
 
 
 class MemoFormat(StrEnum):
@@ -111,6 +136,8 @@ def parse(
     limit: LimitOption = None,
 ) -> None:
     """Parse reports into canonical table cells, sections and metadata."""
+    from rich.console import Console
+
     from extractor.config import limits
     from extractor.limits import Budget
     from extractor.parse import parse_file
@@ -361,6 +388,8 @@ def eval_(
     llm_mode: Annotated[LLMMode, typer.Option()] = LLMMode.tools,
 ) -> None:
     """Score the tool on a labelled suite; exit 1 when a metric falls below the suite's thresholds."""
+    from rich.console import Console
+
     from extractor.config import ModelSettings
     from extractor.evals.cases import load_suite
     from extractor.evals.mutate import mutate_case, summarise

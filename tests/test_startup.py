@@ -23,9 +23,9 @@ runner = CliRunner()
 def test_review_without_a_model_imports_only_what_it_uses():
     code = ("import sys; from typer.testing import CliRunner; from extractor.cli import app; "
             f"r = CliRunner().invoke(app, ['review', {str(EXAMPLES / 'wangchuan_2023.txt')!r}, '--exit-zero']); "
-            "heavy = ('openai', 'instructor', 'charset_normalizer', 'asyncio', 'jinja2', 'extractor.cli_batch', "
-            "'extractor.cli_serve', 'extractor.narrative.llm', 'extractor.narrative.grounding', "
-            "'extractor.narrative.cache', 'extractor.store'); "
+            "heavy = ('openai', 'instructor', 'charset_normalizer', 'asyncio', 'jinja2', 'rich', "
+            "'extractor.cli_batch', 'extractor.cli_serve', 'extractor.narrative.llm', "
+            "'extractor.narrative.grounding', 'extractor.narrative.cache', 'extractor.store'); "
             "print(r.exit_code, sorted(m for m in sys.modules if m.startswith(heavy)))")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
