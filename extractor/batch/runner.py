@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -157,12 +158,13 @@ class _Output:
     def __init__(self, out: Path, store: ReviewStore, run_id: int, info: RunInfo, memo: str | None) -> None:
         self.out, self.store, self.run_id, self.info, self.memo = out, store, run_id, info, memo
         self.part = out / f".{JSONL}.run{run_id}"
-        self.stream = self.part.open("w", encoding="utf-8")
+        self.stream = self.part.open("wb")  # the lines come encoded from the workers
         self.keys: set[str] = set()
 
     def write(self, rec: ReviewRecord) -> None:
         self.store.record(self.run_id, rec, self.info)
-        self.stream.write(rec.line + "\n")
+        self.stream.write(rec.line)
+        self.stream.write(b"\n")
         self.keys.add(rec.input)
         if rec.memo is not None and self.memo is not None:
             target = self.out / "memos" / (rec.input + MEMO_SUFFIX[self.memo])
@@ -177,20 +179,18 @@ class _Output:
         self.stream.close()
         final = self.out / JSONL
         merged = self.out / f".{JSONL}.merge"
-        decoder = json.JSONDecoder()
-        with merged.open("w", encoding="utf-8") as dst:
+        with merged.open("wb") as dst:
             if final.exists():
-                with final.open(encoding="utf-8") as src:
+                with final.open("rb") as src:
                     for line in src:
                         try:
-                            key = decoder.decode(line)["input"] if line.strip() else None
+                            key = json.loads(line.decode("utf-8"))["input"] if line.strip() else None
                         except (ValueError, KeyError, TypeError):
                             key = None
                         if key is not None and key not in self.keys:
                             dst.write(line)
-            with self.part.open(encoding="utf-8") as src:
-                for line in src:
-                    dst.write(line)
+            with self.part.open("rb") as src:
+                shutil.copyfileobj(src, dst)  # this run's lines as they are: no decoding, no re-encoding
         os.replace(merged, final)
         self.part.unlink()
 

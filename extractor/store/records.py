@@ -1,7 +1,7 @@
 """What the store keeps of one review, built in the worker process: the JSON line (the review's
-own ``model_dump`` shape, compact), the findings with their fingerprints and a few document
-fields. The writing process passes the line to SQLite, which reads the cells, claims, narrative
-and checks out of it itself (json_each), so the single writer does little per report."""
+own ``model_dump`` shape, compact, already UTF-8), the findings with their fingerprints, a few
+document fields and the rows of the store's cells, claims, narrative and checks tables. The single
+writing process only hands them on (to SQLite, to the JSON Lines file), so it does little per report."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _scalar(value: Any) -> Any:
 def content_rows(doc: int, review: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of the store's cells, claims, narrative and checks tables for one review."""
     narrative = review.get("narrative") or {}
-    return {
+    rows = {
         "cells": [(doc, c["key"], c.get("name"), c["table"], c["row_label"], c["col_label"], _scalar(c["value"]),
                    c["kind"], c["raw"], c.get("unit"), *((c.get("source") or {}).get(k) for k in ("start", "end", "line")))
                   for c in review["cells"]],
@@ -31,6 +31,16 @@ def content_rows(doc: int, review: dict[str, Any]) -> dict[str, list[tuple[Any, 
                       for kind in ("problems", "improvements", "channels") for i, item in enumerate(narrative.get(kind) or [])],
         "checks": [(doc, c["rule"], c["status"], c["checked"], c["failed"], c.get("detail")) for c in review["checks"]],
     }
+    return _shared(rows)
+
+
+def _shared(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Equal strings made one object (table ids, labels, kinds repeat from cell to cell): pickle
+    sends each once, so the writing process unpickles half as many objects. Values are unchanged."""
+    seen: dict[str, str] = {}
+    share = seen.setdefault
+    return {table: [tuple(share(v, v) if type(v) is str else v for v in row) for row in items]
+            for table, items in rows.items()}
 
 
 def agency_key(name: str | None) -> str | None:
@@ -55,7 +65,7 @@ class ReviewRecord:
     usage: dict[str, Any] = field(default_factory=dict)
     problems: int = 0
     findings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    line: str = ""
+    line: bytes = b""                     # the JSON line, UTF-8, without its newline
     document_id: int | None = None        # reserved by the store before the review, when known
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)
     memo: str | bytes | None = field(default=None, repr=False)
@@ -73,14 +83,15 @@ class ReviewRecord:
         return cls(input=input_key, path=path, sha256=doc["sha256"], seconds=seconds, text=text,
                    document={k: v for k, v in doc.items() if k != "spans"},
                    usage=review["extraction"].get("usage", {}), problems=len(review["problems"]),
-                   findings=findings, line=head[:-1] + ',"review":' + review_json + "}", document_id=document_id,
+                   findings=findings, line=(head[:-1] + ',"review":' + review_json + "}").encode("utf-8"),
+                   document_id=document_id,
                    rows=content_rows(document_id, review) if document_id is not None else {})
 
     @classmethod
     def failed(cls, input_key: str, path: str, sha256: str, reason: str, seconds: float = 0.0) -> ReviewRecord:
         line = json.dumps({"input": input_key, "path": path, "sha256": sha256, "status": "failed", "error": reason},
                           ensure_ascii=False, separators=(",", ":"))
-        return cls(input=input_key, path=path, sha256=sha256, error=reason, seconds=seconds, line=line)
+        return cls(input=input_key, path=path, sha256=sha256, error=reason, seconds=seconds, line=line.encode("utf-8"))
 
     @property
     def ok(self) -> bool:

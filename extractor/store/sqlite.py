@@ -91,6 +91,7 @@ class SQLiteStore(ReviewStore):
             raise StoreError(f"{path}: cannot open the review store ({exc})") from None
         self.batch_size = batch_size
         self._pending = 0
+        self._unreviewed: set[int] = set()  # documents with no review recorded: nothing of theirs to replace
 
     # --- transactions -------------------------------------------------------------------------
     def _begin(self) -> None:
@@ -130,6 +131,10 @@ class SQLiteStore(ReviewStore):
         self._begin()
         self.db.executemany("INSERT OR IGNORE INTO documents (input, path) VALUES (?, ?)", inputs)
         self.flush()
+        # Content and report findings are only ever written with a review row: a document without
+        # one has none, and recording it needs no deletes and no look-up of earlier findings.
+        self._unreviewed = {r[0] for r in self.db.execute(
+            "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM reviews)")}
         return {r[1]: r[0] for r in self.db.execute("SELECT id, input FROM documents")}
 
     def outcomes(self) -> dict[str, Outcome]:
@@ -157,6 +162,8 @@ class SQLiteStore(ReviewStore):
     def record(self, run_id: int, rec: ReviewRecord, info: RunInfo) -> None:
         self._begin()
         doc = self._document(rec)
+        first = doc in self._unreviewed
+        self._unreviewed.discard(doc)
         counts = rec.counts()
         usage = rec.usage
         self.db.execute(
@@ -166,16 +173,17 @@ class SQLiteStore(ReviewStore):
              rec.problems, usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0),
              usage.get("cost_usd", 0.0), round(rec.seconds, 4), _now()))
         if rec.ok:
-            self._replace_content(doc, rec)
-            self._carry_findings(run_id, [(doc, fp, f) for fp, f in rec.findings], "report", [doc])
+            self._replace_content(doc, rec, first)
+            self._carry_findings(run_id, [(doc, fp, f) for fp, f in rec.findings], "report", [] if first else [doc])
         self._pending += 1
         if self._pending >= self.batch_size:
             self.flush()
 
-    def _replace_content(self, doc: int, rec: ReviewRecord) -> None:
+    def _replace_content(self, doc: int, rec: ReviewRecord, first: bool = False) -> None:
         rows = rec.rows if rec.document_id == doc and rec.rows else content_rows(doc, json.loads(rec.line)["review"])
         for table, marks in (("cells", 13), ("claims", 10), ("narrative", 8), ("checks", 6)):
-            self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc,))
+            if not first:
+                self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc,))
             self.db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * marks)})", rows[table])
 
     def _carry_findings(self, run_id: int, found: list[tuple[int, str, dict[str, Any]]], scope: str,
@@ -183,31 +191,33 @@ class SQLiteStore(ReviewStore):
         """Findings seen before keep their row (and so their decision): `open`; unseen ones are `new`;
         earlier ones no longer raised become `gone`. ``documents`` limits which earlier ones are
         compared (None: every finding of the scope)."""
+        old: dict[tuple[int, str], str] = {}
         if documents is None:
             old_rows = self.db.execute("SELECT document_id, fingerprint, status FROM findings WHERE scope = ?", (scope,))
-        else:
-            docs = list(documents)
+            old = {(r[0], r[1]): r[2] for r in old_rows}
+        elif docs := list(documents):
             old_rows = self.db.execute(
                 f"SELECT document_id, fingerprint, status FROM findings WHERE scope = ? AND document_id IN "
                 f"({','.join('?' * len(docs))})", (scope, *docs))
-        old = {(r[0], r[1]): r[2] for r in old_rows}
+            old = {(r[0], r[1]): r[2] for r in old_rows}
         tally = {"new": 0, "open": 0, "gone": 0}
         seen = set()
+        rows = []
         for doc, fp, f in found:
             if (doc, fp) in seen:
                 continue
             seen.add((doc, fp))
             status = "open" if old.get((doc, fp)) in ("new", "open") else "new"
             tally[status] += 1
-            self.db.execute(
-                "INSERT INTO findings (document_id, fingerprint, scope, rule, severity, message, expected, found, "
-                "evidence, status, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(document_id, fingerprint) DO UPDATE SET rule=excluded.rule, severity=excluded.severity, "
-                "message=excluded.message, expected=excluded.expected, found=excluded.found, "
-                "evidence=excluded.evidence, status=excluded.status, last_run=excluded.last_run",
-                (doc, fp, scope, f["rule"], f["severity"], f["message"], _scalar(f.get("expected")),
-                 _scalar(f.get("found")), json.dumps(f.get("evidence") or [], ensure_ascii=False), status,
-                 run_id, run_id))
+            rows.append((doc, fp, scope, f["rule"], f["severity"], f["message"], _scalar(f.get("expected")),
+                         _scalar(f.get("found")), json.dumps(f.get("evidence") or [], ensure_ascii=False), status,
+                         run_id, run_id))
+        self.db.executemany(
+            "INSERT INTO findings (document_id, fingerprint, scope, rule, severity, message, expected, found, "
+            "evidence, status, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(document_id, fingerprint) DO UPDATE SET rule=excluded.rule, severity=excluded.severity, "
+            "message=excluded.message, expected=excluded.expected, found=excluded.found, "
+            "evidence=excluded.evidence, status=excluded.status, last_run=excluded.last_run", rows)
         for (doc, fp), status in old.items():
             if (doc, fp) not in seen and status != "gone":
                 tally["gone"] += 1
