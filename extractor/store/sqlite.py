@@ -232,11 +232,23 @@ class SQLiteStore(ReviewStore):
         return tally
 
     # --- reading ------------------------------------------------------------------------------
+    def _tuples(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        """A cursor yielding plain tuples (no sqlite3.Row to build per row)."""
+        cur = self.db.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, tuple(args))
+
+    def _dicts(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts of column name to value, as dict(sqlite3.Row) gives them, built faster."""
+        cur = self._tuples(sql, args)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
     def documents(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(
+        return self._dicts(
             "SELECT d.id, d.input, d.path, d.sha256, d.format, d.agency, d.agency_key, d.year, d.template, d.title, "
             "d.report_date, r.status, r.error, r.errors, r.warnings, r.infos, r.problems "
-            "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id ORDER BY d.input")]
+            "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id ORDER BY d.input")
 
     def document_detail(self, document_id: int, keys: list[str] | None = None) -> dict[str, Any]:
         doc = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -247,27 +259,39 @@ class SQLiteStore(ReviewStore):
         if keys is not None:
             sql += f" AND (key IN ({','.join('?' * len(keys))}) OR table_id = 'legacy')"
             args += keys
-        cells = [dict(r) for r in self.db.execute(sql, args)]
-        narrative = [dict(r) for r in self.db.execute(
-            "SELECT * FROM narrative WHERE document_id = ? ORDER BY kind, idx", (document_id,))]
+        cells = self._dicts(sql, args)
+        narrative = self._dicts("SELECT * FROM narrative WHERE document_id = ? ORDER BY kind, idx", (document_id,))
         problems = self.db.execute("SELECT problems FROM reviews WHERE document_id = ?", (document_id,)).fetchone()
         return {**dict(doc), "cells": cells, "narrative": narrative, "problems": problems[0] if problems else None}
 
     def cell_values(self, keys: list[str]) -> dict[int, dict[str, Any]]:
         marks = ",".join("?" * len(keys))
+        named = set(keys)
         out: dict[int, dict[str, Any]] = {}
-        for doc, key, name, value in self.db.execute(
+        for doc, key, name, value in self._tuples(
                 f"SELECT document_id, key, name, value FROM cells WHERE (key IN ({marks}) OR name IN ({marks})) "
                 "AND kind IN ('number', 'zero')", (*keys, *keys)):
-            out.setdefault(doc, {})[name if name in keys else key] = value
+            out.setdefault(doc, {})[name if name in named else key] = value
         return out
 
     def narrative_items(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(
+        return self._dicts(
             f"SELECT n.*, d.input, d.agency, d.year FROM narrative n JOIN documents d ON d.id = n.document_id "
-            f"WHERE n.kind IN ({','.join('?' * len(kinds))}) ORDER BY d.input, n.kind, n.idx", kinds)]
+            f"WHERE n.kind IN ({','.join('?' * len(kinds))}) ORDER BY d.input, n.kind, n.idx", kinds)
 
     def findings(self, flt: FindingFilter) -> list[dict[str, Any]]:
+        sql, args = self._finding_query(flt)
+        return [self._finding_row(r) for r in self.db.execute(self._finding_select() + sql, args)]
+
+    def finding_rules(self, flt: FindingFilter) -> list[str]:
+        sql, args = self._finding_query(flt)
+        return [r[0] for r in self.db.execute(
+            "SELECT f.rule FROM findings f JOIN documents d ON d.id = f.document_id LEFT JOIN decisions dec "
+            "ON dec.document_id = f.document_id AND dec.fingerprint = f.fingerprint" + sql, args)]
+
+    @staticmethod
+    def _finding_query(flt: FindingFilter) -> tuple[str, list[Any]]:
+        """WHERE … ORDER BY … [LIMIT] of a finding query, and its arguments."""
         where: list[str] = []
         args: list[Any] = []
         if flt.status == "standing":
@@ -287,11 +311,11 @@ class SQLiteStore(ReviewStore):
         if flt.document:
             where.append("(d.input LIKE ? OR d.agency LIKE ?)")
             args += [f"%{flt.document}%"] * 2
-        sql = (self._finding_select() + (" WHERE " + " AND ".join(where) if where else "")
+        sql = ((" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY d.input, f.severity = 'info', f.severity = 'warning', f.id")
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
-        return [self._finding_row(r) for r in self.db.execute(sql, args)]
+        return sql, args
 
     @staticmethod
     def _finding_select() -> str:
