@@ -43,6 +43,13 @@ def _shared(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any,
             for table, items in rows.items()}
 
 
+def finding_content(f: dict[str, Any]) -> tuple[Any, ...]:
+    """What the store's findings table keeps of a finding besides its document, fingerprint, status
+    and runs: rule, severity, message, expected, found, evidence (JSON)."""
+    return (f["rule"], f["severity"], f["message"], _scalar(f.get("expected")), _scalar(f.get("found")),
+            json.dumps(f.get("evidence") or [], ensure_ascii=False))
+
+
 def agency_key(name: str | None) -> str | None:
     """An office's name for matching across years: letters and digits only (spaces, punctuation
     and full-width brackets differ between years of the same office)."""
@@ -64,7 +71,7 @@ class ReviewRecord:
     document: dict[str, Any] = field(default_factory=dict)
     usage: dict[str, Any] = field(default_factory=dict)
     problems: int = 0
-    findings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    findings: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # fingerprint, finding_content
     line: bytes = b""                     # the JSON line, UTF-8, without its newline
     document_id: int | None = None        # reserved by the store before the review, when known
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)
@@ -77,7 +84,7 @@ class ReviewRecord:
         store's rows are built here when the document's id is known (in the worker, not the writer)."""
         review = json.loads(review_json)
         doc = review["document"]
-        findings = [(fingerprint(input_key, f), f) for f in review["findings"]]
+        findings = [(fingerprint(input_key, f), finding_content(f)) for f in review["findings"]]
         head = json.dumps({"input": input_key, "path": path, "sha256": doc["sha256"], "status": "ok",
                            "fingerprints": [fp for fp, _ in findings]}, ensure_ascii=False, separators=(",", ":"))
         return cls(input=input_key, path=path, sha256=doc["sha256"], seconds=seconds, text=text,
@@ -99,6 +106,6 @@ class ReviewRecord:
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
-        for _, f in self.findings:
-            out[f["severity"]] = out.get(f["severity"], 0) + 1
+        for _, (_rule, severity, *_rest) in self.findings:
+            out[severity] = out.get(severity, 0) + 1
         return out

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.store.base import Decision, FindingFilter, Outcome, ReviewStore, RunInfo, StoreError
-from extractor.store.records import ReviewRecord, agency_key, content_rows
+from extractor.store.records import ReviewRecord, agency_key, content_rows, finding_content
 
 SCHEMA_VERSION = 1
 
@@ -69,10 +69,6 @@ CREATE VIEW IF NOT EXISTS findings_view AS
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _scalar(value: Any) -> Any:
-    return value if value is None or isinstance(value, int | float | str) else json.dumps(value, ensure_ascii=False)
 
 
 class SQLiteStore(ReviewStore):
@@ -186,11 +182,11 @@ class SQLiteStore(ReviewStore):
                 self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc,))
             self.db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * marks)})", rows[table])
 
-    def _carry_findings(self, run_id: int, found: list[tuple[int, str, dict[str, Any]]], scope: str,
+    def _carry_findings(self, run_id: int, found: list[tuple[int, str, tuple[Any, ...]]], scope: str,
                         documents: Iterable[int] | None) -> dict[str, int]:
         """Findings seen before keep their row (and so their decision): `open`; unseen ones are `new`;
         earlier ones no longer raised become `gone`. ``documents`` limits which earlier ones are
-        compared (None: every finding of the scope)."""
+        compared (None: every finding of the scope). ``found``: (document, fingerprint, finding_content)."""
         old: dict[tuple[int, str], str] = {}
         if documents is None:
             old_rows = self.db.execute("SELECT document_id, fingerprint, status FROM findings WHERE scope = ?", (scope,))
@@ -203,15 +199,13 @@ class SQLiteStore(ReviewStore):
         tally = {"new": 0, "open": 0, "gone": 0}
         seen = set()
         rows = []
-        for doc, fp, f in found:
+        for doc, fp, content in found:
             if (doc, fp) in seen:
                 continue
             seen.add((doc, fp))
             status = "open" if old.get((doc, fp)) in ("new", "open") else "new"
             tally[status] += 1
-            rows.append((doc, fp, scope, f["rule"], f["severity"], f["message"], _scalar(f.get("expected")),
-                         _scalar(f.get("found")), json.dumps(f.get("evidence") or [], ensure_ascii=False), status,
-                         run_id, run_id))
+            rows.append((doc, fp, scope, *content, status, run_id, run_id))
         self.db.executemany(
             "INSERT INTO findings (document_id, fingerprint, scope, rule, severity, message, expected, found, "
             "evidence, status, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -227,7 +221,8 @@ class SQLiteStore(ReviewStore):
 
     def replace_crossyear(self, run_id: int, findings: list[tuple[int, str, dict[str, Any]]]) -> dict[str, int]:
         self._begin()
-        tally = self._carry_findings(run_id, findings, "crossyear", None)
+        tally = self._carry_findings(run_id, [(doc, fp, finding_content(f)) for doc, fp, f in findings], "crossyear",
+                                     None)
         self.flush()
         return tally
 
