@@ -19,10 +19,8 @@ def _scalar(value: Any) -> Any:
 def content_rows(doc: int, review: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of the store's cells, claims, narrative and checks tables for one review."""
     narrative = review.get("narrative") or {}
-    rows = {
-        "cells": [(doc, c["key"], c.get("name"), c["table"], c["row_label"], c["col_label"], _scalar(c["value"]),
-                   c["kind"], c["raw"], c.get("unit"), *((c.get("source") or {}).get(k) for k in ("start", "end", "line")))
-                  for c in review["cells"]],
+    return {
+        "cells": _cell_rows(doc, review["cells"]),
         "claims": [(doc, c["metric"], c["kind"], _scalar(c.get("value")), c.get("qualifier"),
                     ",".join(c.get("cells") or []), c["quote"], c["start"], c["end"], c.get("extractor"))
                    for c in review["claims"]],
@@ -31,16 +29,21 @@ def content_rows(doc: int, review: dict[str, Any]) -> dict[str, list[tuple[Any, 
                       for kind in ("problems", "improvements", "channels") for i, item in enumerate(narrative.get(kind) or [])],
         "checks": [(doc, c["rule"], c["status"], c["checked"], c["failed"], c.get("detail")) for c in review["checks"]],
     }
-    return _shared(rows)
 
 
-def _shared(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
-    """Equal strings made one object (table ids, labels, kinds repeat from cell to cell): pickle
-    sends each once, so the writing process unpickles half as many objects. Values are unchanged."""
-    seen: dict[str, str] = {}
+def _cell_rows(doc: int, cells: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    # Table ids, row and column labels, kinds and units repeat from cell to cell: each is made one
+    # object, which pickle sends once, so the writing process unpickles half as much.
+    seen: dict[Any, Any] = {}
     share = seen.setdefault
-    return {table: [tuple(share(v, v) if type(v) is str else v for v in row) for row in items]
-            for table, items in rows.items()}
+    rows = []
+    for c in cells:
+        src = c.get("source") or {}
+        table, row, col, kind, unit = c["table"], c["row_label"], c["col_label"], c["kind"], c.get("unit")
+        rows.append((doc, c["key"], c.get("name"), share(table, table), share(row, row), share(col, col),
+                     _scalar(c["value"]), share(kind, kind), c["raw"], share(unit, unit),
+                     src.get("start"), src.get("end"), src.get("line")))
+    return rows
 
 
 def finding_content(f: dict[str, Any]) -> tuple[Any, ...]:
