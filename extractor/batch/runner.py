@@ -4,7 +4,6 @@ arrives, so memory does not grow with the number of reports."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -112,6 +111,8 @@ def _pool_results(items: list[tuple[str, str, int | None]], workers: int, memo: 
 def _model_results(items: list[tuple[str, str, int | None]], backend: Any, concurrency: int, memo: str | None,
                    sink: Callable[[ReviewRecord], None]) -> None:
     """Model calls concurrent within the backend's limit; each result handed to ``sink`` as it comes."""
+    import asyncio  # the rules backend's batch does not need it
+
     from extractor.errors import ReportError
     from extractor.parse import parse_file
     from extractor.review import review_report_async
