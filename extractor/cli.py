@@ -2,19 +2,85 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from typer.core import TyperGroup
 
 from extractor.errors import ReportError, SetupError, TemplateError, output_folder
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
+    from rich.console import Console
+
+    from extractor.review import Review
+
+
+class _Commands(TyperGroup):
+    """The root group. ``batch``, ``serve`` and ``findings`` (cli_batch.py, cli_serve.py) are added
+    when a command name is not found among the others, or when all are listed (help): ``parse``,
+    ``review`` and ``eval`` do not import them."""
+
+    _more_loaded = False
+
+    def _load_more(self) -> None:
+        if self._more_loaded:
+            return
+        self._more_loaded = True
+        from typer.main import get_command
+
+        from extractor.cli_batch import register
+        from extractor.cli_serve import register as register_serve
+
+        more = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False)
+        register(more)
+        register_serve(more)
+        group = get_command(more)
+        assert isinstance(group, TyperGroup)
+        for name, command in group.commands.items():  # batch, serve, findings: the order help lists them in
+            self.add_command(command, name)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            self._load_more()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load_more()
+        return super().list_commands(ctx)
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Review Chinese government information-disclosure annual reports (政府信息公开工作年度报告).")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """Messages on stderr, as a rich console prints them. Text that it prints unchanged (no markup,
+    no control characters, nothing like an :emoji: code) is written directly, so a review that
+    goes well does not import rich (~30 ms)."""
+
+    _NEEDS_RICH = re.compile(r"[\x00-\x1f\x7f-\x9f\[]|:\S*?:")
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def print(self, text: str, markup: bool = True, end: str = "\n") -> None:
+        if self._NEEDS_RICH.search(text):
+            self.console.print(text, markup=markup, end=end)
+        else:
+            sys.stderr.write(text + end)
+
+
+err = _Stderr()
 
 
 class MemoFormat(StrEnum):
@@ -70,6 +136,8 @@ def parse(
     limit: LimitOption = None,
 ) -> None:
     """Parse reports into canonical table cells, sections and metadata."""
+    from rich.console import Console
+
     from extractor.config import limits
     from extractor.limits import Budget
     from extractor.parse import parse_file
@@ -144,11 +212,8 @@ def review(
     internal: Annotated[bool, typer.Option("--internal", help="keep the reviewer's notes: rule ids, keys, checks")] = False,
 ) -> None:
     """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
-    import asyncio
-
     from extractor.config import ModelSettings
     from extractor.memo import RENDERERS, MemoOptions, format_for, parse_date
-    from extractor.narrative.llm import ModelUnavailable
     from extractor.review import Review, make_backend, review_many
 
     _use_limits(limit)
@@ -164,8 +229,20 @@ def review(
         raise typer.Exit(2) from None
     try:
         engine = make_backend(backend.value, settings)
-        results = asyncio.run(review_many(files, engine, concurrency))
-    except (ModelUnavailable, TemplateError, SetupError) as exc:
+        if engine is None:
+            results = _review_with_rules(files)
+        else:
+            import asyncio
+
+            results = asyncio.run(review_many(files, engine, concurrency))
+    except (TemplateError, SetupError) as exc:
+        _fail(str(exc))
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        from extractor.narrative.llm import ModelUnavailable  # only a model backend raises it
+
+        if not isinstance(exc, ModelUnavailable):
+            raise
         _fail(str(exc))
         raise typer.Exit(2) from None
     code = 0
@@ -219,6 +296,40 @@ def review(
         err.print(f"model run: {total.requests} request(s), {total.prompt_tokens}+{total.completion_tokens} tokens, "
                   f"≈${total.cost_usd:.4f}; {cached} of {len(reviews)} report(s) from cache")
     raise typer.Exit(code)
+
+
+def _run_to_end(coro: Coroutine[Any, Any, Any]) -> Any:
+    """The result of a coroutine that never waits, without an event loop."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise RuntimeError("the review waited for something with no model to wait for")
+
+
+def _review_with_rules(files: list[Path]) -> list[Review | ReportError]:
+    """``review_many(files, None, …)`` without asyncio (~30 ms of imports): with no model nothing
+    awaits, so each report's review runs to its end at once, one after the other, as it does there."""
+    from extractor import review as reviewing
+    from extractor.config import limits
+    from extractor.limits import Budget
+
+    results: list[Review | ReportError] = []
+    for path in files:
+        try:
+            budget = Budget(limits().seconds, str(path))
+            with budget.running():
+                report = reviewing.parse_file(path)
+            results.append(_run_to_end(reviewing.review_report_async(report, None, budget)))
+        except ReportError as exc:
+            results.append(exc)
+        except TemplateError:
+            raise  # a broken schemas/ file concerns every report: stop and say so
+        except Exception as exc:  # a bug on one report must not cost the others their results
+            results.append(ReportError(f"internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it",
+                                       str(path)))
+    return results
 
 
 _SUFFIX = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}
@@ -277,6 +388,8 @@ def eval_(
     llm_mode: Annotated[LLMMode, typer.Option()] = LLMMode.tools,
 ) -> None:
     """Score the tool on a labelled suite; exit 1 when a metric falls below the suite's thresholds."""
+    from rich.console import Console
+
     from extractor.config import ModelSettings
     from extractor.evals.cases import load_suite
     from extractor.evals.mutate import mutate_case, summarise
@@ -344,10 +457,3 @@ def eval_(
         raise typer.Exit(1)
     raise typer.Exit(0)
 
-
-from extractor.cli_batch import register  # noqa: E402  (batch and findings live in their own module)
-
-register(app)
-from extractor.cli_serve import register as register_serve  # noqa: E402
-
-register_serve(app)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -13,13 +12,16 @@ from extractor.config import ModelSettings, limits
 from extractor.errors import ReportError, TemplateError
 from extractor.limits import Budget
 from extractor.models import Cell, DocumentInfo, Extraction, ParsedReport, Problem, Section
-from extractor.narrative.grounding import merge_claims, merge_narrative
-from extractor.narrative.llm import ModelBackend, ModelUnavailable, gather_limited
 from extractor.narrative.rules import extract_claims, extract_narrative
 from extractor.narrative.schema import Claim, Narrative
 from extractor.parse import parse_file
 from extractor.reconcile import run_rules
 from extractor.reconcile.findings import Check, Finding
+
+if TYPE_CHECKING:
+    # The model backend (and its grounding) are imported where a backend is used: a rules-only
+    # review never pays their start-up.
+    from extractor.narrative.llm import ModelBackend
 
 
 class Review(BaseModel):
@@ -67,6 +69,9 @@ async def review_report_async(report: ParsedReport, backend: ModelBackend | None
         rule_narrative = extract_narrative(report)
         if backend is None:
             return build_review(report, rule_claims, rule_narrative)
+    from extractor.narrative.grounding import merge_claims, merge_narrative
+    from extractor.narrative.llm import ModelUnavailable
+
     try:
         model_claims, model_narrative, info = await backend.extract(report)
     except ModelUnavailable as exc:
@@ -83,11 +88,15 @@ def review_file(path: str | Path, backend: ModelBackend | None = None) -> Review
     report = parse_file(path)
     if backend is None:
         return review_report(report)
+    import asyncio
+
     return asyncio.run(review_report_async(report, backend))
 
 
 async def review_many(paths: list[Path], backend: ModelBackend | None, concurrency: int) -> list[Review | ReportError]:
     """Many reports, model calls concurrent within a limit; a bad file is a result, not a stop."""
+    from extractor.narrative.llm import gather_limited
+
     async def one(path: Path) -> Review | ReportError:
         try:
             budget = Budget(limits().seconds, str(path))
@@ -108,6 +117,8 @@ def make_backend(name: str, settings: ModelSettings, http_client: Any = None) ->
     """`auto` uses the model when one is configured, the rules otherwise."""
     if name == "rules" or (name == "auto" and not settings.configured):
         return None
+    from extractor.narrative.llm import ModelBackend, ModelUnavailable
+
     if not settings.model:
         raise ModelUnavailable("the openai backend needs a model: pass --model or set EXTRACTOR_MODEL")
     if not (settings.base_url or settings.api_key):

@@ -4,9 +4,9 @@ arrives, so memory does not grow with the number of reports."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -111,6 +111,8 @@ def _pool_results(items: list[tuple[str, str, int | None]], workers: int, memo: 
 def _model_results(items: list[tuple[str, str, int | None]], backend: Any, concurrency: int, memo: str | None,
                    sink: Callable[[ReviewRecord], None]) -> None:
     """Model calls concurrent within the backend's limit; each result handed to ``sink`` as it comes."""
+    import asyncio  # the rules backend's batch does not need it
+
     from extractor.errors import ReportError
     from extractor.parse import parse_file
     from extractor.review import review_report_async
@@ -157,12 +159,13 @@ class _Output:
     def __init__(self, out: Path, store: ReviewStore, run_id: int, info: RunInfo, memo: str | None) -> None:
         self.out, self.store, self.run_id, self.info, self.memo = out, store, run_id, info, memo
         self.part = out / f".{JSONL}.run{run_id}"
-        self.stream = self.part.open("w", encoding="utf-8")
+        self.stream = self.part.open("wb")  # the lines come encoded from the workers
         self.keys: set[str] = set()
 
     def write(self, rec: ReviewRecord) -> None:
         self.store.record(self.run_id, rec, self.info)
-        self.stream.write(rec.line + "\n")
+        self.stream.write(rec.line)
+        self.stream.write(b"\n")
         self.keys.add(rec.input)
         if rec.memo is not None and self.memo is not None:
             target = self.out / "memos" / (rec.input + MEMO_SUFFIX[self.memo])
@@ -177,20 +180,18 @@ class _Output:
         self.stream.close()
         final = self.out / JSONL
         merged = self.out / f".{JSONL}.merge"
-        decoder = json.JSONDecoder()
-        with merged.open("w", encoding="utf-8") as dst:
+        with merged.open("wb") as dst:
             if final.exists():
-                with final.open(encoding="utf-8") as src:
+                with final.open("rb") as src:
                     for line in src:
                         try:
-                            key = decoder.decode(line)["input"] if line.strip() else None
+                            key = json.loads(line.decode("utf-8"))["input"] if line.strip() else None
                         except (ValueError, KeyError, TypeError):
                             key = None
                         if key is not None and key not in self.keys:
                             dst.write(line)
-            with self.part.open(encoding="utf-8") as src:
-                for line in src:
-                    dst.write(line)
+            with self.part.open("rb") as src:
+                shutil.copyfileobj(src, dst)  # this run's lines as they are: no decoding, no re-encoding
         os.replace(merged, final)
         self.part.unlink()
 

@@ -14,17 +14,20 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from extractor.config import ModelSettings, prompts_dir
 from extractor.models import Dropped, Extraction, ParsedReport, Usage
-from extractor.narrative.cache import Cache, cache_key
-from extractor.narrative.grounding import ground
 from extractor.narrative.rules import narrative_spans
 from extractor.narrative.schema import SCHEMA_VERSION, Claim, Narrative, NarrativeExtraction
 from extractor.secrets import redact, register
+
+if TYPE_CHECKING:
+    # Imported where the backend uses them: `review` with no model imports this module (for
+    # gather_limited) and must not pay for the cache, the grounding or the prompt templates.
+    from jinja2 import Environment
+
+    from extractor.narrative.cache import Cache
 
 MODES = {"tools": "TOOLS", "json": "JSON", "md_json": "MD_JSON"}  # names of instructor.Mode members
 _VERSION = re.compile(r"\{#\s*prompt-version:\s*(\S+)\s*#\}")
@@ -43,6 +46,8 @@ class ModelUnavailable(Exception):
 
 
 def _env() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     return Environment(loader=FileSystemLoader(str(prompts_dir())), undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
@@ -168,6 +173,8 @@ class ModelBackend:
         import instructor
         from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
+        from extractor.narrative.cache import Cache
+
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         register(settings.api_key.get_secret_value() if settings.api_key else None)
         http = http_module()
@@ -186,6 +193,8 @@ class ModelBackend:
         self.user = env.get_template("narrative.user.j2")
 
     def _key(self, parts: list[list[dict[str, str]]]) -> str:
+        from extractor.narrative.cache import cache_key
+
         digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
         s = self.settings
         return cache_key(s.model or "", s.base_url or "", s.mode, self.prompt_version, SCHEMA_VERSION, digest)
@@ -216,6 +225,8 @@ class ModelBackend:
         return result
 
     async def extract(self, report: ParsedReport) -> tuple[list[Claim], Narrative, Extraction]:
+        from extractor.narrative.grounding import ground
+
         s = self.settings
         parts = chunks(report, s.chunk_chars)
         info = Extraction(backend="openai", model=s.model, prompt_version=self.prompt_version,

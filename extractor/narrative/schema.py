@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from extractor.models import Number
 
@@ -81,6 +81,11 @@ class Narrative(BaseModel):
 # --- what the model returns ---------------------------------------------------------------------
 # Field descriptions are the prompt too: they tell the model what each field means and what to
 # leave out. Quotes must be copied exactly; offsets are never asked of the model.
+# Only the model backend validates these: their validators are built on first use (defer_build),
+# so a run with the rules backend does not pay for them at import.
+
+_DEFERRED = ConfigDict(defer_build=True)
+
 
 def _metric_ids() -> list[str]:
     from extractor.narrative.metrics import load_metrics
@@ -101,6 +106,8 @@ SCHEMA_VERSION = "1"
 
 
 class ModelClaim(BaseModel):
+    model_config = _DEFERRED
+
     metric: str = Field(description=_metric_help(), json_schema_extra={"enum": list[Any](_metric_ids())})
     value: float | None = Field(default=None, description="报告中写的数字，换算成阿拉伯数字（“三十六”写 36，“1.2万”写 12000）；定性表述为 null")
     unit: str | None = Field(default=None, description="单位，如 件、条、次、万元")
@@ -109,6 +116,8 @@ class ModelClaim(BaseModel):
 
 
 class ModelOrganization(BaseModel):
+    model_config = _DEFERRED
+
     leading_group: bool | None = Field(default=None, description="是否写明成立了政府信息公开（政务公开）领导小组")
     head_title: str | None = Field(default=None, description="领导小组组长的职务，如 党委副书记、镇长；未写明为 null")
     office: str | None = Field(default=None, description="负责日常工作的机构，如 综合办公室")
@@ -118,6 +127,8 @@ class ModelOrganization(BaseModel):
 
 
 class ModelChannel(BaseModel):
+    model_config = _DEFERRED
+
     name: str = Field(description="渠道名称，照原文写，如 “北京西集”微信公众号、政府网站、村务公开栏")
     kind: Literal["website", "wechat", "weibo", "app", "gazette", "bulletin_board", "service_window",
                   "hotline", "press", "new_media", "other"] = Field(description="渠道类别")
@@ -126,6 +137,8 @@ class ModelChannel(BaseModel):
 
 
 class ModelItem(BaseModel):
+    model_config = _DEFERRED
+
     summary: str = Field(description="用一句话（不超过30字）概括")
     category: str | None = Field(default=None, description="类别，如 机制、队伍、平台、内容、时效、依申请办理")
     quote: str = Field(description="对应的原文片段，逐字照抄")
@@ -137,6 +150,8 @@ class ModelImprovement(ModelItem):
 
 class NarrativeExtraction(BaseModel):
     """从政府信息公开工作年度报告的文字部分抽取的内容。只依据给出的原文，不推测。"""
+
+    model_config = _DEFERRED
 
     organization: ModelOrganization | None = Field(default=None, description="组织领导与人员情况")
     channels: list[ModelChannel] = Field(default_factory=list, description="报告提到的每个公开渠道")

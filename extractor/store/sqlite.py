@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.store.base import Decision, FindingFilter, Outcome, ReviewStore, RunInfo, StoreError
-from extractor.store.records import ReviewRecord, agency_key, content_rows
+from extractor.store.records import ReviewRecord, agency_key, content_rows, finding_content
 
 SCHEMA_VERSION = 1
 
@@ -71,10 +71,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _scalar(value: Any) -> Any:
-    return value if value is None or isinstance(value, int | float | str) else json.dumps(value, ensure_ascii=False)
-
-
 class SQLiteStore(ReviewStore):
     def __init__(self, path: Path, batch_size: int = 64) -> None:
         self.path = path
@@ -91,6 +87,7 @@ class SQLiteStore(ReviewStore):
             raise StoreError(f"{path}: cannot open the review store ({exc})") from None
         self.batch_size = batch_size
         self._pending = 0
+        self._unreviewed: set[int] = set()  # documents with no review recorded: nothing of theirs to replace
 
     # --- transactions -------------------------------------------------------------------------
     def _begin(self) -> None:
@@ -130,6 +127,10 @@ class SQLiteStore(ReviewStore):
         self._begin()
         self.db.executemany("INSERT OR IGNORE INTO documents (input, path) VALUES (?, ?)", inputs)
         self.flush()
+        # Content and report findings are only ever written with a review row: a document without
+        # one has none, and recording it needs no deletes and no look-up of earlier findings.
+        self._unreviewed = {r[0] for r in self.db.execute(
+            "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM reviews)")}
         return {r[1]: r[0] for r in self.db.execute("SELECT id, input FROM documents")}
 
     def outcomes(self) -> dict[str, Outcome]:
@@ -157,6 +158,8 @@ class SQLiteStore(ReviewStore):
     def record(self, run_id: int, rec: ReviewRecord, info: RunInfo) -> None:
         self._begin()
         doc = self._document(rec)
+        first = doc in self._unreviewed
+        self._unreviewed.discard(doc)
         counts = rec.counts()
         usage = rec.usage
         self.db.execute(
@@ -166,48 +169,49 @@ class SQLiteStore(ReviewStore):
              rec.problems, usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0),
              usage.get("cost_usd", 0.0), round(rec.seconds, 4), _now()))
         if rec.ok:
-            self._replace_content(doc, rec)
-            self._carry_findings(run_id, [(doc, fp, f) for fp, f in rec.findings], "report", [doc])
+            self._replace_content(doc, rec, first)
+            self._carry_findings(run_id, [(doc, fp, f) for fp, f in rec.findings], "report", [] if first else [doc])
         self._pending += 1
         if self._pending >= self.batch_size:
             self.flush()
 
-    def _replace_content(self, doc: int, rec: ReviewRecord) -> None:
+    def _replace_content(self, doc: int, rec: ReviewRecord, first: bool = False) -> None:
         rows = rec.rows if rec.document_id == doc and rec.rows else content_rows(doc, json.loads(rec.line)["review"])
         for table, marks in (("cells", 13), ("claims", 10), ("narrative", 8), ("checks", 6)):
-            self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc,))
+            if not first:
+                self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc,))
             self.db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * marks)})", rows[table])
 
-    def _carry_findings(self, run_id: int, found: list[tuple[int, str, dict[str, Any]]], scope: str,
+    def _carry_findings(self, run_id: int, found: list[tuple[int, str, tuple[Any, ...]]], scope: str,
                         documents: Iterable[int] | None) -> dict[str, int]:
         """Findings seen before keep their row (and so their decision): `open`; unseen ones are `new`;
         earlier ones no longer raised become `gone`. ``documents`` limits which earlier ones are
-        compared (None: every finding of the scope)."""
+        compared (None: every finding of the scope). ``found``: (document, fingerprint, finding_content)."""
+        old: dict[tuple[int, str], str] = {}
         if documents is None:
             old_rows = self.db.execute("SELECT document_id, fingerprint, status FROM findings WHERE scope = ?", (scope,))
-        else:
-            docs = list(documents)
+            old = {(r[0], r[1]): r[2] for r in old_rows}
+        elif docs := list(documents):
             old_rows = self.db.execute(
                 f"SELECT document_id, fingerprint, status FROM findings WHERE scope = ? AND document_id IN "
                 f"({','.join('?' * len(docs))})", (scope, *docs))
-        old = {(r[0], r[1]): r[2] for r in old_rows}
+            old = {(r[0], r[1]): r[2] for r in old_rows}
         tally = {"new": 0, "open": 0, "gone": 0}
         seen = set()
-        for doc, fp, f in found:
+        rows = []
+        for doc, fp, content in found:
             if (doc, fp) in seen:
                 continue
             seen.add((doc, fp))
             status = "open" if old.get((doc, fp)) in ("new", "open") else "new"
             tally[status] += 1
-            self.db.execute(
-                "INSERT INTO findings (document_id, fingerprint, scope, rule, severity, message, expected, found, "
-                "evidence, status, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(document_id, fingerprint) DO UPDATE SET rule=excluded.rule, severity=excluded.severity, "
-                "message=excluded.message, expected=excluded.expected, found=excluded.found, "
-                "evidence=excluded.evidence, status=excluded.status, last_run=excluded.last_run",
-                (doc, fp, scope, f["rule"], f["severity"], f["message"], _scalar(f.get("expected")),
-                 _scalar(f.get("found")), json.dumps(f.get("evidence") or [], ensure_ascii=False), status,
-                 run_id, run_id))
+            rows.append((doc, fp, scope, *content, status, run_id, run_id))
+        self.db.executemany(
+            "INSERT INTO findings (document_id, fingerprint, scope, rule, severity, message, expected, found, "
+            "evidence, status, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(document_id, fingerprint) DO UPDATE SET rule=excluded.rule, severity=excluded.severity, "
+            "message=excluded.message, expected=excluded.expected, found=excluded.found, "
+            "evidence=excluded.evidence, status=excluded.status, last_run=excluded.last_run", rows)
         for (doc, fp), status in old.items():
             if (doc, fp) not in seen and status != "gone":
                 tally["gone"] += 1
@@ -217,16 +221,29 @@ class SQLiteStore(ReviewStore):
 
     def replace_crossyear(self, run_id: int, findings: list[tuple[int, str, dict[str, Any]]]) -> dict[str, int]:
         self._begin()
-        tally = self._carry_findings(run_id, findings, "crossyear", None)
+        tally = self._carry_findings(run_id, [(doc, fp, finding_content(f)) for doc, fp, f in findings], "crossyear",
+                                     None)
         self.flush()
         return tally
 
     # --- reading ------------------------------------------------------------------------------
+    def _tuples(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        """A cursor yielding plain tuples (no sqlite3.Row to build per row)."""
+        cur = self.db.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, tuple(args))
+
+    def _dicts(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts of column name to value, as dict(sqlite3.Row) gives them, built faster."""
+        cur = self._tuples(sql, args)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
     def documents(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(
+        return self._dicts(
             "SELECT d.id, d.input, d.path, d.sha256, d.format, d.agency, d.agency_key, d.year, d.template, d.title, "
             "d.report_date, r.status, r.error, r.errors, r.warnings, r.infos, r.problems "
-            "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id ORDER BY d.input")]
+            "FROM documents d LEFT JOIN reviews r ON r.document_id = d.id ORDER BY d.input")
 
     def document_detail(self, document_id: int, keys: list[str] | None = None) -> dict[str, Any]:
         doc = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -237,27 +254,39 @@ class SQLiteStore(ReviewStore):
         if keys is not None:
             sql += f" AND (key IN ({','.join('?' * len(keys))}) OR table_id = 'legacy')"
             args += keys
-        cells = [dict(r) for r in self.db.execute(sql, args)]
-        narrative = [dict(r) for r in self.db.execute(
-            "SELECT * FROM narrative WHERE document_id = ? ORDER BY kind, idx", (document_id,))]
+        cells = self._dicts(sql, args)
+        narrative = self._dicts("SELECT * FROM narrative WHERE document_id = ? ORDER BY kind, idx", (document_id,))
         problems = self.db.execute("SELECT problems FROM reviews WHERE document_id = ?", (document_id,)).fetchone()
         return {**dict(doc), "cells": cells, "narrative": narrative, "problems": problems[0] if problems else None}
 
     def cell_values(self, keys: list[str]) -> dict[int, dict[str, Any]]:
         marks = ",".join("?" * len(keys))
+        named = set(keys)
         out: dict[int, dict[str, Any]] = {}
-        for doc, key, name, value in self.db.execute(
+        for doc, key, name, value in self._tuples(
                 f"SELECT document_id, key, name, value FROM cells WHERE (key IN ({marks}) OR name IN ({marks})) "
                 "AND kind IN ('number', 'zero')", (*keys, *keys)):
-            out.setdefault(doc, {})[name if name in keys else key] = value
+            out.setdefault(doc, {})[name if name in named else key] = value
         return out
 
     def narrative_items(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(
+        return self._dicts(
             f"SELECT n.*, d.input, d.agency, d.year FROM narrative n JOIN documents d ON d.id = n.document_id "
-            f"WHERE n.kind IN ({','.join('?' * len(kinds))}) ORDER BY d.input, n.kind, n.idx", kinds)]
+            f"WHERE n.kind IN ({','.join('?' * len(kinds))}) ORDER BY d.input, n.kind, n.idx", kinds)
 
     def findings(self, flt: FindingFilter) -> list[dict[str, Any]]:
+        sql, args = self._finding_query(flt)
+        return [self._finding_row(r) for r in self.db.execute(self._finding_select() + sql, args)]
+
+    def finding_rules(self, flt: FindingFilter) -> list[str]:
+        sql, args = self._finding_query(flt)
+        return [r[0] for r in self.db.execute(
+            "SELECT f.rule FROM findings f JOIN documents d ON d.id = f.document_id LEFT JOIN decisions dec "
+            "ON dec.document_id = f.document_id AND dec.fingerprint = f.fingerprint" + sql, args)]
+
+    @staticmethod
+    def _finding_query(flt: FindingFilter) -> tuple[str, list[Any]]:
+        """WHERE … ORDER BY … [LIMIT] of a finding query, and its arguments."""
         where: list[str] = []
         args: list[Any] = []
         if flt.status == "standing":
@@ -277,11 +306,11 @@ class SQLiteStore(ReviewStore):
         if flt.document:
             where.append("(d.input LIKE ? OR d.agency LIKE ?)")
             args += [f"%{flt.document}%"] * 2
-        sql = (self._finding_select() + (" WHERE " + " AND ".join(where) if where else "")
+        sql = ((" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY d.input, f.severity = 'info', f.severity = 'warning', f.id")
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
-        return [self._finding_row(r) for r in self.db.execute(sql, args)]
+        return sql, args
 
     @staticmethod
     def _finding_select() -> str:

@@ -85,7 +85,7 @@ def build(store: ReviewStore, rows: list[dict[str, Any]], title: str = "政府�
         name = d["agency"] or d["input"]
         errors_by_office[name] += d["errors"] or 0
         reports_by_office[name] += 1
-    rules = Counter(f["rule"] for f in store.findings(FindingFilter(status="standing")))
+    rules = Counter(store.finding_rules(FindingFilter(status="standing")))
     found, skipped = outliers([r for r in rows if r["status"] == "ok"])
     return {
         "title": title,
@@ -113,10 +113,18 @@ def render_html(memo: dict[str, Any]) -> str:
 
 def render_docx(memo: dict[str, Any]) -> bytes:
     from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
 
     doc = Document()
-    # a style looked up by name is searched for on every paragraph: look each up once
-    bullet, bullet2 = doc.styles["List Bullet"], doc.styles["List Bullet 2"]
+    # Setting a paragraph's style (by name or object) compares it with the default style, found by
+    # scanning every style of the document, each time: resolve the two list styles' ids once and
+    # set them as add_paragraph(text, style=…) does.
+    bullet_id, bullet2_id = (doc.part.get_style_id(doc.styles[name], WD_STYLE_TYPE.PARAGRAPH)
+                             for name in ("List Bullet", "List Bullet 2"))
+
+    def bullet(text: str, level: int = 1) -> None:
+        doc.add_paragraph(text)._p.style = bullet_id if level == 1 else bullet2_id
+
     doc.add_heading(memo["title"], level=0)
     sev = memo["severity"]
     doc.add_paragraph(f"共 {memo['reports']} 份报告，审查 {memo['reviewed']} 份，无法读取 {memo['failed']} 份；"
@@ -124,24 +132,24 @@ def render_docx(memo: dict[str, Any]) -> bytes:
     for key, heading in (("problems", "一、最常见的问题类别"), ("improvements", "二、最常见的改进措施类别")):
         doc.add_heading(heading, level=1)
         for c in memo[key]:
-            doc.add_paragraph(f"{c['category']}：{c['reports']} 份报告（{c['count']} 条）", style=bullet)
+            bullet(f"{c['category']}：{c['reports']} 份报告（{c['count']} 条）")
             for e in c["examples"]:
-                doc.add_paragraph(f"“{e['quote']}”（{e['input']}，{e['start']}–{e['end']}）", style=bullet2)
+                bullet(f"“{e['quote']}”（{e['input']}，{e['start']}–{e['end']}）", level=2)
     doc.add_heading("三、错误最多的机关", level=1)
     for o in memo["offices"]:
-        doc.add_paragraph(f"{o['office']}：错误 {o['errors']} 项（{o['reports']} 份报告）", style=bullet)
+        bullet(f"{o['office']}：错误 {o['errors']} 项（{o['reports']} 份报告）")
     doc.add_heading("四、与本批报告相比的异常值", level=1)
     doc.add_paragraph(f"仅在某指标有不少于 {memo['min_cases']} 份报告时计算（稳健 z 值超过 {memo['mads']}）。")
     for o in memo["outliers"]:
-        doc.add_paragraph(f"{o['office'] or o['input']} {o['year']}：{o['indicator']} = {o['value']:.1%}"
-                          f"（本批中位数 {o['median']:.1%}，{o['cases']} 份）", style=bullet)
+        bullet(f"{o['office'] or o['input']} {o['year']}：{o['indicator']} = {o['value']:.1%}"
+               f"（本批中位数 {o['median']:.1%}，{o['cases']} 份）")
     if memo["outliers_more"]:
-        doc.add_paragraph(f"另有 {memo['outliers_more']} 项异常值，见汇总表。", style=bullet)
+        bullet(f"另有 {memo['outliers_more']} 项异常值，见汇总表。")
     for s in memo["outliers_skipped"]:
-        doc.add_paragraph(f"未计算：{s}", style=bullet)
+        bullet(f"未计算：{s}")
     doc.add_heading("五、无法读取的报告", level=1)
     for u in memo["unreadable"]:
-        doc.add_paragraph(f"{u['input']}：{u['reason']}", style=bullet)
+        bullet(f"{u['input']}：{u['reason']}")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
