@@ -15,11 +15,9 @@ from typer.core import TyperGroup
 from extractor.errors import ReportError, SetupError, TemplateError, output_folder
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
 
     from rich.console import Console
 
-    from extractor.review import Review
 
 
 class _Commands(TyperGroup):
@@ -214,7 +212,7 @@ def review(
     """Review reports: findings with evidence, as a memo. Exit 0 no error, 1 errors found, 2 unreadable."""
     from extractor.config import ModelSettings
     from extractor.memo import RENDERERS, MemoOptions, format_for, parse_date
-    from extractor.review import Review, make_backend, review_many
+    from extractor.review import Review, make_backend, review_many, review_many_rules
 
     _use_limits(limit)
     settings = ModelSettings.from_env(model=model, base_url=base_url, api_key=api_key, mode=llm_mode.value,
@@ -230,7 +228,7 @@ def review(
     try:
         engine = make_backend(backend.value, settings)
         if engine is None:
-            results = _review_with_rules(files)
+            results = review_many_rules(files)
         else:
             import asyncio
 
@@ -296,40 +294,6 @@ def review(
         err.print(f"model run: {total.requests} request(s), {total.prompt_tokens}+{total.completion_tokens} tokens, "
                   f"≈${total.cost_usd:.4f}; {cached} of {len(reviews)} report(s) from cache")
     raise typer.Exit(code)
-
-
-def _run_to_end(coro: Coroutine[Any, Any, Any]) -> Any:
-    """The result of a coroutine that never waits, without an event loop."""
-    try:
-        coro.send(None)
-    except StopIteration as done:
-        return done.value
-    coro.close()
-    raise RuntimeError("the review waited for something with no model to wait for")
-
-
-def _review_with_rules(files: list[Path]) -> list[Review | ReportError]:
-    """``review_many(files, None, …)`` without asyncio (~30 ms of imports): with no model nothing
-    awaits, so each report's review runs to its end at once, one after the other, as it does there."""
-    from extractor import review as reviewing
-    from extractor.config import limits
-    from extractor.limits import Budget
-
-    results: list[Review | ReportError] = []
-    for path in files:
-        try:
-            budget = Budget(limits().seconds, str(path))
-            with budget.running():
-                report = reviewing.parse_file(path)
-            results.append(_run_to_end(reviewing.review_report_async(report, None, budget)))
-        except ReportError as exc:
-            results.append(exc)
-        except TemplateError:
-            raise  # a broken schemas/ file concerns every report: stop and say so
-        except Exception as exc:  # a bug on one report must not cost the others their results
-            results.append(ReportError(f"internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it",
-                                       str(path)))
-    return results
 
 
 _SUFFIX = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json"}
