@@ -35,3 +35,24 @@ def lanshan():
     from extractor.synth import load_synth
 
     return load_synth(str(EXAMPLES / "lanshan_2020.yaml"))
+
+
+def runaway_inputs(monkeypatch, folder: Path, text: str) -> tuple[Path, Path]:
+    """Two copies of a report, ``slow.txt`` and ``good.txt``; parsing slow.txt runs a catastrophic
+    regex first, so only it can exhaust a time budget."""
+    import re
+
+    import extractor.review as review_module
+
+    slow, good = folder / "slow.txt", folder / "good.txt"
+    slow.write_text(text, encoding="utf-8")
+    good.write_text(text, encoding="utf-8")
+    real = review_module.parse_file
+
+    def parse(path):
+        if Path(path).name == "slow.txt":
+            re.search(r"(a+)+b", "a" * 40)
+        return real(path)
+
+    monkeypatch.setattr(review_module, "parse_file", parse)
+    return slow, good

@@ -8,7 +8,6 @@ import os
 import re
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,7 @@ from extractor.parse import parse_ingested
 from extractor.review import Review, review_many, review_report
 from extractor.synth import render_html, render_pdf, render_text
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, runaway_inputs
 
 
 @pytest.fixture(autouse=True)
@@ -80,19 +79,7 @@ def test_time_budget_cannot_be_swallowed():
 
 
 def test_a_runaway_report_stops_and_the_batch_goes_on(monkeypatch, tmp_path):
-    import extractor.review as review_module
-
-    slow, good = tmp_path / "slow.txt", tmp_path / "good.txt"
-    slow.write_text(BASE, encoding="utf-8")
-    good.write_text(BASE, encoding="utf-8")
-    real = review_module.parse_file
-
-    def parse(path):
-        if Path(path).name == "slow.txt":
-            re.search(r"(a+)+b", "a" * 40)
-        return real(path)
-
-    monkeypatch.setattr(review_module, "parse_file", parse)
+    slow, good = runaway_inputs(monkeypatch, tmp_path, BASE)
     use_limits(Limits(seconds=0.3))
     results = asyncio.run(review_many([slow, good, slow], None, 2))
     assert isinstance(results[0], BudgetExceeded) and isinstance(results[2], BudgetExceeded)

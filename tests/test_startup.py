@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.config import use_limits
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, runaway_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -43,20 +43,8 @@ def test_commands_registered_later_are_listed_and_run():
 
 
 def test_a_runaway_report_stops_and_the_others_are_reviewed(monkeypatch, tmp_path):
-    import extractor.review as review_module
-
     text = (EXAMPLES / "wangchuan_2023.txt").read_text(encoding="utf-8")
-    slow, good = tmp_path / "slow.txt", tmp_path / "good.txt"
-    slow.write_text(text, encoding="utf-8")
-    good.write_text(text, encoding="utf-8")
-    real = review_module.parse_file
-
-    def parse(path):
-        if Path(path).name == "slow.txt":
-            re.search(r"(a+)+b", "a" * 40)
-        return real(path)
-
-    monkeypatch.setattr(review_module, "parse_file", parse)
+    slow, good = runaway_inputs(monkeypatch, tmp_path, text)
     try:
         result = runner.invoke(app, ["review", str(slow), str(good), "-o", str(tmp_path / "memos"),
                                      "--limit", "seconds=0.3"])
