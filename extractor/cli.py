@@ -15,9 +15,7 @@ from typer.core import TyperGroup
 from extractor.errors import ReportError, SetupError, TemplateError, output_folder
 
 if TYPE_CHECKING:
-
     from rich.console import Console
-
 
 
 class _Commands(TyperGroup):

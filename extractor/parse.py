@@ -14,7 +14,7 @@ from extractor.sections import find_sections
 from extractor.tables.legacy import read_legacy
 from extractor.tables.reader import TableReader
 from extractor.tables.runs import Relation
-from extractor.templates import TemplateSpec, detect_template, instances, load_templates
+from extractor.templates import TemplateSpec, detect_template, instances, load_templates, per_spec
 
 _REPORT_WORDS = re.compile(r"信息公开")
 
@@ -34,19 +34,12 @@ def _fallback_template(text: str, templates: dict[str, TemplateSpec]) -> Templat
     return None
 
 
-_RELATIONS: dict[tuple[int, str], tuple[TemplateSpec, list[Relation]]] = {}
-
-
+@per_spec
 def _relations(spec: TemplateSpec, table_id: str) -> list[Relation]:
     """The identities within one table, as the reader's relations (once per template and table)."""
-    hit = _RELATIONS.get((id(spec), table_id))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
     prefix = table_id + "."
-    relations = [Relation(i.id, i.left, i.right, i.op) for i in instances(spec)
-                 if all(k.startswith(prefix) for k in i.left + i.right)]
-    _RELATIONS[(id(spec), table_id)] = (spec, relations)
-    return relations
+    return [Relation(i.id, i.left, i.right, i.op) for i in instances(spec)
+            if all(k.startswith(prefix) for k in i.left + i.right)]
 
 
 def _read_tables(text: str, spec: TemplateSpec, report: ParsedReport) -> tuple[list[Cell], list[Problem]]:

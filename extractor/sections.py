@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from extractor.models import Section, Span
-from extractor.templates import SectionSpec
+from extractor.templates import SectionSpec, per_spec
 
 _NUMBERING = re.compile(r"^\s*(?:表[一二三四五六]\s*[、.．:：]?\s*|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分[、：:]?|\d+[、.．])\s*")
 _HEADING_MAX = 32
@@ -34,19 +34,12 @@ def _inline_title(text: str, at: int, pattern: re.Pattern[str]) -> int | None:
 
 
 _WS = re.compile(r"\s+")
-_COMPILED: dict[int, tuple[list[SectionSpec], list[tuple[SectionSpec, re.Pattern[str]]], re.Pattern[str]]] = {}
-
-
+@per_spec
 def _patterns(specs: list[SectionSpec]) -> tuple[list[tuple[SectionSpec, re.Pattern[str]]], re.Pattern[str]]:
-    """The specs' heading patterns compiled once per template (the lists live as long as it), and
-    one pattern any of them would match: most short lines are table cells, headings of nothing."""
-    hit = _COMPILED.get(id(specs))
-    if hit is not None and hit[0] is specs:
-        return hit[1], hit[2]
+    """The specs' heading patterns compiled once per template, and one pattern any of them would
+    match: most short lines are table cells, headings of nothing."""
     patterns = [(s, re.compile(s.match)) for s in specs]
-    anyone = re.compile("|".join(f"(?:{s.match})" for s in specs) or "(?!)")
-    _COMPILED[id(specs)] = (specs, patterns, anyone)
-    return patterns, anyone
+    return patterns, re.compile("|".join(f"(?:{s.match})" for s in specs) or "(?!)")
 
 
 def find_sections(text: str, specs: list[SectionSpec]) -> list[Section]:

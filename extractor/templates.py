@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -171,13 +173,31 @@ class Instance:
     op: str = "eq"  # eq: left = right; ge: left >= right (a cumulative figure and its year)
 
 
-_INSTANCES: dict[int, list[Instance]] = {}
+_T = TypeVar("_T")
 
 
+def per_spec(build: Callable[..., _T]) -> Callable[..., _T]:
+    """Cache what is worked out from a loaded spec (patterns, layouts, expanded identities) for as
+    long as the spec lives. Specs are pydantic models, not hashable, so they are keyed by identity
+    (checked, so that a new spec at a reused address is not taken for an old one); strings by value."""
+    store: dict[tuple[object, ...], tuple[tuple[object, ...], _T]] = {}
+
+    @functools.wraps(build)
+    def cached(*args: object) -> _T:
+        key = tuple(a if isinstance(a, str) else id(a) for a in args)
+        hit = store.get(key)
+        if hit is not None and all(x is y for x, y in zip(hit[0], args, strict=True)):
+            return hit[1]
+        value = build(*args)
+        store[key] = (args, value)
+        return value
+
+    return cached
+
+
+@per_spec
 def instances(spec: TemplateSpec) -> list[Instance]:
     """The template's identities expanded over rows, columns or values (once per template)."""
-    if id(spec) in _INSTANCES:
-        return _INSTANCES[id(spec)]
     keys = [k for t in spec.tables for k in t.cell_keys()]
     out: list[Instance] = []
     for ident in spec.identities:
@@ -197,7 +217,6 @@ def instances(spec: TemplateSpec) -> list[Instance]:
             right = expand([p.format(**b) for p in ident.right], keys)
             label = ",".join(b.values())
             out.append(Instance(id=f"{ident.id}[{label}]" if label else ident.id, text=ident.text, left=left, right=right))
-    _INSTANCES[id(spec)] = out
     return out
 
 

@@ -25,13 +25,13 @@ _BLOCK = {
 }
 _WS = re.compile(r"[ \t\r\n\f]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
-_NEWLINE = object()
+_NEWLINE = object()  # a stack marker: end the current line here
 
 
 def _fold(text: str | None) -> str:
     """A text node as the walk writes it: whitespace runs folded, nothing if only whitespace."""
     folded = _WS.sub(" ", text) if text else ""
-    return folded if folded.strip() else ""  # a stack marker: end the current line here
+    return folded if folded.strip() else ""
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
@@ -70,8 +70,8 @@ class _Walker:
             if item is _NEWLINE:
                 self.newline()
             elif isinstance(item, str):
-                text = _WS.sub(" ", item)
-                if text.strip():
+                text = _fold(item)
+                if text:
                     self.parts.append(text)
             else:
                 stack += self._expand(item)

@@ -22,7 +22,7 @@ from extractor.tables.runs import (
     settle,
 )
 from extractor.tables.tokens import Token, parse_value, tokenize
-from extractor.templates import ColumnSpec, RowSpec, TableSpec, cell_key
+from extractor.templates import ColumnSpec, RowSpec, TableSpec, cell_key, per_spec
 
 _WS = re.compile(r"\s+")
 _PREFIX = 5  # shortest start of a label accepted as that label
@@ -125,19 +125,16 @@ class _Layout:
     matched: dict[str, list[int]] = field(default_factory=dict)
 
 
-_LAYOUTS: dict[int, tuple[TableSpec, _Layout]] = {}
 _MEMO_MAX = 20_000  # label runs remembered per table spec; beyond that the memo starts again
 
 
+@per_spec
 def _layout(spec: TableSpec) -> _Layout:
-    hit = _LAYOUTS.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
     rows = spec.rows()
     patterns = [r.pattern() for r, _ in rows]
     labels = [_WS.sub("", r.label) for r, _ in rows]
     groups = {_WS.sub("", r.group) for r, _ in rows if r.group}
-    layout = _Layout(
+    return _Layout(
         rows=rows, patterns=patterns, labels=labels,
         groups=re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))) if groups else None,
         # One search tells whether a label could be any row's: most label runs (headers, prose
@@ -150,8 +147,6 @@ def _layout(spec: TableSpec) -> _Layout:
         col_labels=[[" ".join(x for x in (c.group, c.label) if x) for c in cols] for _, cols in rows],
         order={k: i for i, k in enumerate(spec.cell_keys())},
     )
-    _LAYOUTS[id(spec)] = (spec, layout)
-    return layout
 
 
 class TableReader:
